@@ -1,0 +1,3 @@
+from vaultfu.cli import main
+
+main()

@@ -1,0 +1,111 @@
+"""Actions → the agenda region's Markdown, and the `--json` shape (pure)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from .model import Action, Agenda, State
+
+SECTIONS = ("Overdue", "Today", "Next 7 days", "Later")
+
+
+def section_of(action: Action, today: dt.date) -> str:
+    if action.due < today:
+        return "Overdue"
+    if action.due == today:
+        return "Today"
+    if action.due <= today + dt.timedelta(days=7):
+        return "Next 7 days"
+    return "Later"
+
+
+def late_text(action: Action, today: dt.date) -> str:
+    late = action.days_late(today)
+    return f"{late} d. late" if late else ""
+
+
+def fmt_day(day: dt.date) -> str:
+    return f"{day:%a} {day.day} {day:%b}"
+
+
+def task_line(action: Action, today: dt.date, link: str) -> str:
+    """One Obsidian-Tasks line: text, [[link]], channel, lateness, then 📅 due and 🆔 id last,
+    where the Tasks plugin reads them."""
+    parts = [action.text, f"[[{link}]]"]
+    if action.channel.value != "none":
+        parts.append(action.channel.value)
+    late = late_text(action, today)
+    if late:
+        parts.append(late)
+    return f"- [ ] {' · '.join(parts)} 📅 {action.due.isoformat()} 🆔 {action.id}"
+
+
+def render_region(agenda: Agenda, link: Callable[[str], str]) -> str:
+    """The Markdown between the agenda's markers: same agenda, same bytes."""
+    today = agenda.today
+    groups: dict[str, list[Action]] = {name: [] for name in SECTIONS}
+    for action in agenda.actions:
+        groups[section_of(action, today)].append(action)
+    counts = ", ".join(
+        f"{len(groups[name])} {name.lower()}" for name in ("Overdue", "Today") if groups[name]
+    )
+    lines = [f"*Follow-ups for {today:%A} {today.day} {today:%B %Y}" + (f": {counts}.*" if counts else ".*")]
+    for name in SECTIONS:
+        if groups[name]:
+            lines += ["", f"## {name}"]
+            lines += [task_line(a, today, link(a.note)) for a in groups[name]]
+    if not agenda.actions:
+        lines += ["", "Nothing to do. Enjoy the quiet."]
+    if agenda.waiting:
+        lines += ["", "## Waiting on them"]
+        for w in agenda.waiting:
+            by = f" by {fmt_day(w.by)}" if w.by else ", no date given"
+            lines.append(f"- {w.application} · [[{link(w.note)}]] · they owe you {w.owes}{by}")
+    if agenda.problems:
+        lines += ["", "## Problems"]
+        for p in agenda.problems:
+            where = f"`{p.path}` line {p.line}" if p.line else f"`{p.path}`"
+            lines.append(f"- {where}: {p.message}")
+    return "\n".join(lines)
+
+
+def action_json(action: Action, today: dt.date) -> dict[str, Any]:
+    state: State = action.state(today)
+    return {
+        "id": action.id,
+        "kind": action.kind.value,
+        "note": action.note,
+        "application": action.application,
+        "company": action.company,
+        "role": action.role,
+        "person": action.person.name if action.person else None,
+        "email": action.person.email if action.person else None,
+        "channel": action.channel.value,
+        "due": action.due.isoformat(),
+        "state": state.value,
+        "days_late": action.days_late(today),
+        "text": action.text,
+    }
+
+
+def agenda_json(agenda: Agenda, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The documented `--json` shape. Keep it stable."""
+    return {
+        "today": agenda.today.isoformat(),
+        "actions": [action_json(a, agenda.today) for a in agenda.actions],
+        "waiting": [
+            {
+                "application": w.application,
+                "note": w.note,
+                "company": w.company,
+                "owes": w.owes,
+                "by": w.by.isoformat() if w.by else None,
+            }
+            for w in agenda.waiting
+        ],
+        "problems": [{"path": p.path, "line": p.line, "message": p.message} for p in agenda.problems],
+        **(extra or {}),
+    }
+

@@ -1,0 +1,105 @@
+"""`.vaultfu.toml`: text in, Config out (pure). Unknown keys are errors that name the key."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import Any
+
+from .errors import ConfigError
+
+CONFIG_NAME = ".vaultfu.toml"
+
+
+@dataclass(frozen=True)
+class Playbook:
+    """Every number of the playbook (DESIGN §3), in days unless named otherwise."""
+
+    thank_you_note: bool = True
+    thank_you_note_days: int = 1
+    status_check_days: int = 7  # after the interview, when they named no date
+    decision_grace_business_days: int = 2  # after decision_by
+    status_check_2_days: int = 7  # after the first check was done
+    move_on_days: int = 14  # after the second check was done
+    min_days_between_checks: int = 5  # per company
+    offer_response_days: int = 3  # after the offer, when it has no deadline
+    offer_deadline_margin_days: int = 1  # answer this many days before the deadline
+    rejection_thank_you_days: int = 1
+    connect_days: int = 2
+    keep_in_touch_months: int = 3
+    weekend_to_monday: bool = True
+
+
+@dataclass(frozen=True)
+class Config:
+    agenda: str = "Agenda.md"
+    type_key: str = "type"
+    type_value: str = "interview"
+    today: dt.date | None = None  # pins the day (demos, tests); --today wins over it
+    user_name: str | None = None
+    write_notes: bool = True
+    lead_days: int = 1
+    playbook: Playbook = field(default_factory=Playbook)
+
+
+def _check_type(where: str, value: Any, expected: Any) -> None:
+    if expected is bool:
+        ok = isinstance(value, bool)
+    elif expected is int:
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    else:
+        ok = isinstance(value, expected)
+    if not ok:
+        name = {bool: "true or false", int: "a whole number", str: "a string"}.get(
+            expected, str(expected)
+        )
+        raise ConfigError(f"{CONFIG_NAME}: '{where}' must be {name}, not {value!r}")
+
+
+def _build(cls: Any, table: dict[str, Any], prefix: str) -> dict[str, Any]:
+    known = {f.name: f for f in dataclasses.fields(cls)}
+    out: dict[str, Any] = {}
+    for key, value in table.items():
+        where = f"{prefix}{key}"
+        if key not in known or key == "playbook":
+            raise ConfigError(f"{CONFIG_NAME}: unknown key '{where}'")
+        expected = known[key].type
+        if key == "today":
+            if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+                out[key] = value
+                continue
+            try:
+                out[key] = dt.date.fromisoformat(str(value))
+            except ValueError:
+                raise ConfigError(
+                    f"{CONFIG_NAME}: 'today' must be a date (YYYY-MM-DD), not {value!r}"
+                ) from None
+            continue
+        base = {"bool": bool, "int": int, "str": str, "str | None": str}[str(expected)]
+        _check_type(where, value, base)
+        if base is int and value < 0:
+            raise ConfigError(f"{CONFIG_NAME}: '{where}' must not be negative")
+        out[key] = value
+    return out
+
+
+def parse_config(text: str) -> Config:
+    """Parse the text of `.vaultfu.toml`. Raises ConfigError naming the key or the line."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{CONFIG_NAME}: {exc}") from None
+    playbook_table = data.pop("playbook", {})
+    if not isinstance(playbook_table, dict):
+        raise ConfigError(f"{CONFIG_NAME}: 'playbook' must be a table ([playbook])")
+    playbook = Playbook(**_build(Playbook, playbook_table, "playbook."))
+    config = Config(**_build(Config, data, ""), playbook=playbook)
+    agenda = PurePosixPath(config.agenda.replace("\\", "/"))
+    if agenda.is_absolute() or ".." in agenda.parts or not config.agenda.strip():
+        raise ConfigError(f"{CONFIG_NAME}: 'agenda' must be a path inside the vault")
+    if agenda.suffix.lower() != ".md":
+        raise ConfigError(f"{CONFIG_NAME}: 'agenda' must name a Markdown note (.md)")
+    return config

@@ -1,0 +1,215 @@
+"""The model: frozen values that every other module passes around. No I/O, no presentation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Status(Enum):
+    SCHEDULED = "scheduled"
+    WAITING = "waiting"
+    NEXT_ROUND = "next-round"
+    OFFER = "offer"
+    REJECTED = "rejected"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+    CLOSED = "closed"
+
+    @property
+    def pending(self) -> bool:
+        """No decision yet: the company still owes an answer."""
+        return self in (Status.SCHEDULED, Status.WAITING, Status.NEXT_ROUND)
+
+    @property
+    def decided(self) -> bool:
+        return self in (Status.OFFER, Status.REJECTED, Status.ACCEPTED, Status.DECLINED)
+
+
+class Kind(Enum):
+    PREPARE = "prepare"
+    THANK_YOU_EMAIL = "thank-you-email"
+    THANK_YOU_NOTE = "thank-you-note"
+    NOTIFY_REFERENCES = "notify-references"
+    STATUS_CHECK = "status-check"
+    STATUS_CHECK_2 = "status-check-2"
+    MOVE_ON = "move-on"
+    COMPETING_OFFER = "competing-offer"
+    OFFER_RESPONSE = "offer-response"
+    REJECTION_THANK_YOU = "rejection-thank-you"
+    CONNECT = "connect"
+    KEEP_IN_TOUCH = "keep-in-touch"
+    TASK = "task"
+
+    @property
+    def sends_message(self) -> bool:
+        """Kinds whose action is a message to someone, and so get a draft."""
+        return self not in (Kind.PREPARE, Kind.MOVE_ON, Kind.TASK)
+
+
+class Channel(Enum):
+    EMAIL = "email"
+    PHONE = "phone"
+    LETTER = "letter"
+    LINKEDIN = "linkedin"
+    IN_PERSON = "in person"
+    NONE = "none"
+
+
+class TaskStatus(Enum):
+    OPEN = " "
+    DONE = "x"
+    CANCELLED = "-"
+
+
+class State(Enum):
+    OVERDUE = "overdue"
+    TODAY = "today"
+    UPCOMING = "upcoming"
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    email: str | None = None
+    phone: str | None = None
+    title: str | None = None
+    linkedin: str | None = None
+    link: str | None = None  # the note name when given as "[[Person note]]"
+
+    @property
+    def first_name(self) -> str:
+        return self.name.split()[0] if self.name.split() else self.name
+
+
+@dataclass(frozen=True)
+class Task:
+    """One Obsidian-Tasks-style checklist line."""
+
+    line: int  # 1-based line in the file
+    status: TaskStatus
+    description: str  # the text without the trailing emoji fields
+    due: dt.date | None = None
+    scheduled: dt.date | None = None
+    start: dt.date | None = None
+    done: dt.date | None = None
+    cancelled: dt.date | None = None
+    id: str | None = None
+
+    @property
+    def is_vaultfu(self) -> bool:
+        return self.id is not None and self.id.startswith("vf-")
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Interview:
+    """The facts of one interview note, validated."""
+
+    path: str  # relative to the vault, with "/"
+    company: str
+    role: str
+    date: dt.datetime | None
+    status: Status
+    round: str | None = None
+    final_round: bool = False
+    interviewers: tuple[Person, ...] = ()
+    references: tuple[Person, ...] = ()
+    decision_by: dt.date | None = None
+    follow_up_on: dt.date | None = None
+    contact: str = "email"  # email | phone | either
+    no_calls: bool = False
+    status_date: dt.date | None = None
+    offer_deadline: dt.date | None = None
+    priority: int | None = None
+    topics: tuple[str, ...] = ()
+    connect: bool = False
+    keep_in_touch: bool = False
+    thank_you_note: bool | None = None  # None: follow the config
+    application: str | None = None
+    tasks: tuple[Task, ...] = ()
+
+    @property
+    def name(self) -> str:
+        """The note's name as Obsidian links it: the file name without `.md`."""
+        base = self.path.rsplit("/", 1)[-1]
+        return base[:-3] if base.lower().endswith(".md") else base
+
+    @property
+    def day(self) -> dt.date | None:
+        return self.date.date() if self.date else None
+
+    @property
+    def application_key(self) -> str:
+        if self.application:
+            return self.application.strip().casefold()
+        return f"{self.company.strip().casefold()}|{self.role.strip().casefold()}"
+
+
+@dataclass(frozen=True)
+class Application:
+    key: str
+    notes: tuple[Interview, ...]  # sorted by date, oldest first
+
+    @property
+    def latest(self) -> Interview:
+        return self.notes[-1]
+
+    @property
+    def label(self) -> str:
+        latest = self.latest
+        return latest.application or f"{latest.company} — {latest.role}"
+
+
+@dataclass(frozen=True)
+class Action:
+    id: str
+    kind: Kind
+    note: str  # path of the note it belongs to
+    application: str  # the application's label
+    company: str
+    role: str
+    due: dt.date
+    channel: Channel
+    text: str
+    person: Person | None = None
+    done: dt.date | None = None
+
+    def state(self, today: dt.date) -> State:
+        if self.due < today:
+            return State.OVERDUE
+        if self.due == today:
+            return State.TODAY
+        return State.UPCOMING
+
+    def days_late(self, today: dt.date) -> int:
+        return max(0, (today - self.due).days)
+
+
+@dataclass(frozen=True)
+class Waiting:
+    application: str
+    note: str
+    company: str
+    owes: str  # what they owe: "a decision"
+    by: dt.date | None  # the date they named, if any
+
+
+@dataclass(frozen=True)
+class Agenda:
+    today: dt.date
+    actions: tuple[Action, ...]  # open actions, sorted by due date
+    waiting: tuple[Waiting, ...]
+    problems: tuple[Problem, ...]

@@ -1,0 +1,410 @@
+"""The playbook (DESIGN §3): interview facts + today → the actions that apply (pure).
+
+Every action that applies is returned, done or open, with a stable id derived from what it is
+about (never from the note's path, so a renamed note keeps its ids). Whether an action is done is
+read from the task lines vaultfu wrote (`🆔 vf-…`) in the notes.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+
+from .config import Playbook
+from .model import (
+    Action,
+    Application,
+    Channel,
+    Interview,
+    Kind,
+    Person,
+    Status,
+    Task,
+    TaskStatus,
+    Waiting,
+)
+
+ONE_DAY = dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Plan:
+    actions: tuple[Action, ...]  # everything that applies, done or open, sorted
+    waiting: tuple[Waiting, ...]
+
+    def open(self) -> tuple[Action, ...]:
+        return tuple(a for a in self.actions if a.done is None)
+
+
+def action_id(*parts: str) -> str:
+    digest = hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
+    return f"vf-{digest[:10]}"
+
+
+def user_task_id(note: Interview, task: Task) -> str:
+    """Tasks the user wrote keep their own 🆔; others get one from what they say."""
+    if task.id:
+        return task.id
+    when = note.date.isoformat() if note.date else note.name
+    return "t-" + hashlib.sha1(
+        "\x1f".join([note.application_key, when, task.description]).encode("utf-8")
+    ).hexdigest()[:10]
+
+
+def add_business_days(day: dt.date, count: int) -> dt.date:
+    while count > 0:
+        day += ONE_DAY
+        if day.weekday() < 5:
+            count -= 1
+    return day
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year = day.year + month // 12
+    month = month % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def to_monday(day: dt.date) -> dt.date:
+    """A due date on a weekend moves to Monday."""
+    return day + dt.timedelta(days=(7 - day.weekday()) % 7) if day.weekday() >= 5 else day
+
+
+def to_friday(day: dt.date) -> dt.date:
+    """A due date before a hard deadline moves back to Friday rather than past the deadline."""
+    return day - dt.timedelta(days=day.weekday() - 4) if day.weekday() >= 5 else day
+
+
+def group_applications(interviews: Iterable[Interview]) -> tuple[Application, ...]:
+    groups: dict[str, list[Interview]] = defaultdict(list)
+    for note in interviews:
+        groups[note.application_key].append(note)
+    return tuple(
+        Application(
+            key=key,
+            notes=tuple(
+                sorted(notes, key=lambda n: (n.date or dt.datetime.min, n.path.casefold()))
+            ),
+        )
+        for key, notes in sorted(groups.items())
+    )
+
+
+def channel_for(note: Interview, kind: Kind, person: Person | None) -> Channel:
+    """The channel follows `contact` and `no_calls`; a call is never suggested after no_calls."""
+    if kind is Kind.PREPARE:
+        return Channel.IN_PERSON
+    if kind is Kind.THANK_YOU_NOTE:
+        return Channel.LETTER
+    if kind in (Kind.CONNECT,):
+        return Channel.LINKEDIN
+    if kind in (Kind.MOVE_ON, Kind.TASK):
+        return Channel.NONE
+    if kind is Kind.NOTIFY_REFERENCES:
+        if person and person.phone and not person.email:
+            return Channel.PHONE
+        return Channel.EMAIL
+    if kind in (Kind.THANK_YOU_EMAIL,):
+        return Channel.EMAIL
+    if note.contact == "phone" and not note.no_calls:
+        return Channel.PHONE
+    return Channel.EMAIL  # "either": an email is the less intrusive (seed 001)
+
+
+def _fmt(day: dt.date | None) -> str:
+    return f"{day:%a} {day.day} {day:%b}" if day else "?"
+
+
+def _who(person: Person | None, fallback: str) -> str:
+    return person.name if person else fallback
+
+
+def _text(kind: Kind, note: Interview, person: Person | None, extra: str = "") -> str:
+    company, role = note.company, note.role or note.application or ""
+    at = f"{company} ({role})" if role else company
+    named = note.follow_up_on or note.decision_by
+    match kind:
+        case Kind.PREPARE:
+            what = f"{note.round} interview" if note.round else "interview"
+            return (
+                f"Prepare for the {what} at {at}: ask the next step, the timeline and how they "
+                "prefer to be contacted; collect every interviewer's card"
+            )
+        case Kind.THANK_YOU_EMAIL:
+            return f"Email a thank-you to {_who(person, 'your interviewer')} at {at}"
+        case Kind.THANK_YOU_NOTE:
+            return f"Mail a handwritten thank-you note to {_who(person, 'your interviewer')} at {at}"
+        case Kind.NOTIFY_REFERENCES:
+            return f"Tell {_who(person, 'your reference')} about the interview at {at}; a call may come"
+        case Kind.STATUS_CHECK | Kind.STATUS_CHECK_2:
+            second = kind is Kind.STATUS_CHECK_2
+            ask = (
+                "ask if they need anything else from you"
+                if note.final_round
+                else "ask where the decision stands"
+            )
+            said = f" (they named {_fmt(named)})" if named else ""
+            lead = "Check in a second and last time with" if second else "Follow up with"
+            return f"{lead} {_who(person, company)} at {at}{said}: {ask}; look for company news first"
+        case Kind.MOVE_ON:
+            return f"No answer from {company} after two check-ins: close {at} and note what you learned"
+        case Kind.COMPETING_OFFER:
+            return f"Tell {_who(person, company)} at {at} you have an offer from {extra}"
+        case Kind.OFFER_RESPONSE:
+            deadline = f" before the deadline, {_fmt(note.offer_deadline)}" if note.offer_deadline else ""
+            return f"Answer the offer from {at}{deadline}"
+        case Kind.REJECTION_THANK_YOU:
+            return f"Thank {_who(person, company)} at {at} for the decision and keep the door open"
+        case Kind.CONNECT:
+            return f"Connect with {_who(person, 'your interviewer')} of {company} on LinkedIn"
+        case Kind.KEEP_IN_TOUCH:
+            return f"Keep in touch with {_who(person, company)} at {company}: any new openings?"
+        case Kind.TASK:
+            return extra
+    raise AssertionError(kind)  # pragma: no cover
+
+
+class _Planner:
+    def __init__(self, interviews: Sequence[Interview], today: dt.date, rules: Playbook) -> None:
+        self.today = today
+        self.rules = rules
+        self.apps = group_applications(interviews)
+        self.tasks: dict[str, Task] = {}
+        for note in interviews:
+            for task in note.tasks:
+                if task.is_vaultfu and task.id not in self.tasks:
+                    self.tasks[task.id] = task  # type: ignore[index]
+        self.actions: list[Action] = []
+
+    # -- what the notes say was done ------------------------------------------------------
+
+    def done_on(self, ident: str, due: dt.date) -> dt.date | None:
+        task = self.tasks.get(ident)
+        if task is None or task.status is not TaskStatus.DONE:
+            return None
+        return task.done or due  # ticked by hand with no ✅ date: count it done when due
+
+    def cancelled(self, ident: str) -> bool:
+        task = self.tasks.get(ident)
+        return task is not None and task.status is TaskStatus.CANCELLED
+
+    def shift(self, day: dt.date) -> dt.date:
+        return to_monday(day) if self.rules.weekend_to_monday else day
+
+    def add(
+        self,
+        kind: Kind,
+        note: Interview,
+        app: Application,
+        due: dt.date,
+        person: Person | None = None,
+        key: str = "",
+        extra: str = "",
+    ) -> Action | None:
+        """Record one action; returns it, or None when the user cancelled it."""
+        when = note.date.isoformat() if note.date else note.name
+        ident = action_id(kind.value, app.key, when, person.name.casefold() if person else "", key)
+        if self.cancelled(ident):
+            return None
+        action = Action(
+            id=ident,
+            kind=kind,
+            note=note.path,
+            application=app.label,
+            company=note.company,
+            role=note.role,
+            due=due,
+            channel=channel_for(note, kind, person),
+            text=_text(kind, note, person, extra),
+            person=person,
+            done=self.done_on(ident, due),
+        )
+        self.actions.append(action)
+        return action
+
+    # -- the rows of the playbook ---------------------------------------------------------
+
+    def run(self) -> Plan:
+        offers = [a for a in self.apps if a.latest.status is Status.OFFER]
+        for app in self.apps:
+            for note in app.notes:
+                self.per_interview(app, note)
+            self.per_application(app, offers)
+            self.user_tasks(app)
+        self.space_status_checks()
+        self.actions.sort(key=lambda a: (a.due, a.company.casefold(), a.kind.value, a.id))
+        return Plan(tuple(self.actions), self.waiting())
+
+    def superseded(self, app: Application, note: Interview) -> bool:
+        """Per-interview actions stop applying once a decision came or a later round took place."""
+        if not app.latest.status.pending:
+            return True
+        later = app.notes[app.notes.index(note) + 1 :]
+        return any(n.day is not None and n.day <= self.today for n in later)
+
+    def per_interview(self, app: Application, note: Interview) -> None:
+        if note.day is None or self.superseded(app, note):
+            return
+        day = note.day
+        if note is app.latest and note.status is Status.SCHEDULED and day >= self.today:
+            self.add(Kind.PREPARE, note, app, day)  # the interview day itself, never moved
+        for person in note.interviewers or (None,):
+            self.add(Kind.THANK_YOU_EMAIL, note, app, self.shift(day), person)
+        wants_note = self.rules.thank_you_note if note.thank_you_note is None else note.thank_you_note
+        if wants_note:
+            first = note.interviewers[0] if note.interviewers else None
+            due = self.shift(day + dt.timedelta(days=self.rules.thank_you_note_days))
+            self.add(Kind.THANK_YOU_NOTE, note, app, due, first)
+        for person in note.references:
+            self.add(Kind.NOTIFY_REFERENCES, note, app, self.shift(day), person)
+
+    def per_application(self, app: Application, offers: list[Application]) -> None:
+        latest = app.latest
+        contact = latest.interviewers[0] if latest.interviewers else None
+        status = latest.status
+        if status.pending:
+            self.status_checks(app, contact)
+            for offer in offers:
+                if offer is not app and _ranks_higher(latest, offer.latest):
+                    when = offer.latest.status_date or offer.latest.day or self.today
+                    other = f"{offer.latest.company} ({offer.latest.role})"
+                    self.add(
+                        Kind.COMPETING_OFFER, latest, app, self.shift(when), contact, offer.key, other
+                    )
+        if status is Status.OFFER:
+            if latest.offer_deadline:
+                margin = dt.timedelta(days=self.rules.offer_deadline_margin_days)
+                due = latest.offer_deadline - margin
+                due = to_friday(due) if self.rules.weekend_to_monday else due
+            else:
+                base = latest.status_date or latest.day or self.today
+                due = self.shift(base + dt.timedelta(days=self.rules.offer_response_days))
+            self.add(Kind.OFFER_RESPONSE, latest, app, due, contact)
+        decided_on = latest.status_date or latest.day or self.today
+        if status is Status.REJECTED:
+            due = self.shift(decided_on + dt.timedelta(days=self.rules.rejection_thank_you_days))
+            self.add(Kind.REJECTION_THANK_YOU, latest, app, due, contact)
+        if status in (Status.REJECTED, Status.ACCEPTED, Status.DECLINED) and latest.connect:
+            due = self.shift(decided_on + dt.timedelta(days=self.rules.connect_days))
+            for person in latest.interviewers:
+                self.add(Kind.CONNECT, latest, app, due, person)
+        if status is Status.REJECTED and latest.keep_in_touch:
+            self.keep_in_touch(app, contact, decided_on)
+
+    def status_checks(self, app: Application, contact: Person | None) -> None:
+        latest = app.latest
+        if latest.day is not None and latest.day > self.today:
+            return  # the interview is still ahead: nothing to chase
+        floor = latest.follow_up_on or (
+            latest.decision_by + ONE_DAY if latest.decision_by else None
+        )
+        if latest.follow_up_on:  # they told you when: this wins
+            due = latest.follow_up_on
+        elif latest.decision_by:
+            due = add_business_days(latest.decision_by, self.rules.decision_grace_business_days)
+        elif latest.day:
+            due = latest.day + dt.timedelta(days=self.rules.status_check_days)
+        else:
+            return
+        first = self.add(Kind.STATUS_CHECK, latest, app, self.shift(due), contact)
+        if first is None or first.done is None:
+            return
+        due = first.done + dt.timedelta(days=self.rules.status_check_2_days)
+        due = max(due, floor) if floor else due
+        second = self.add(Kind.STATUS_CHECK_2, latest, app, self.shift(due), contact)
+        if second is None or second.done is None:
+            return
+        due = second.done + dt.timedelta(days=self.rules.move_on_days)
+        self.add(Kind.MOVE_ON, latest, app, self.shift(due))
+
+    def keep_in_touch(self, app: Application, contact: Person | None, since: dt.date) -> None:
+        for number in range(1, 1000):
+            due = self.shift(add_months(since, self.rules.keep_in_touch_months))
+            action = self.add(Kind.KEEP_IN_TOUCH, app.latest, app, due, contact, str(number))
+            if action is None or action.done is None:
+                return
+            since = action.done
+
+    def user_tasks(self, app: Application) -> None:
+        for note in app.notes:
+            for task in note.tasks:
+                if task.status is not TaskStatus.OPEN or task.is_vaultfu:
+                    continue
+                due = task.due or task.scheduled or task.start or self.today
+                self.actions.append(
+                    Action(
+                        id=user_task_id(note, task),
+                        kind=Kind.TASK,
+                        note=note.path,
+                        application=app.label,
+                        company=note.company,
+                        role=note.role,
+                        due=due,
+                        channel=Channel.NONE,
+                        text=task.description,
+                    )
+                )
+
+    def space_status_checks(self) -> None:
+        """No two status checks to one company within `min_days_between_checks` days."""
+        gap = dt.timedelta(days=self.rules.min_days_between_checks)
+        checks = (Kind.STATUS_CHECK, Kind.STATUS_CHECK_2)
+        by_company: dict[str, list[int]] = defaultdict(list)
+        for index, action in enumerate(self.actions):
+            if action.kind in checks:
+                by_company[action.company.casefold()].append(index)
+        for indexes in by_company.values():
+            done = sorted(self.actions[i].done for i in indexes if self.actions[i].done)
+            last = done[-1] if done else None
+            for i in sorted(
+                (i for i in indexes if self.actions[i].done is None),
+                key=lambda i: (self.actions[i].due, self.actions[i].id),
+            ):
+                action = self.actions[i]
+                if last is not None and action.due < last + gap:
+                    action = replace(action, due=self.shift(last + gap))
+                    self.actions[i] = action
+                last = action.due
+
+    def waiting(self) -> tuple[Waiting, ...]:
+        """Applications with nothing due from you now: what they owe you, and by when."""
+        busy = {
+            a.application
+            for a in self.actions
+            if a.done is None and a.due <= self.today and a.kind is not Kind.TASK
+        }
+        out = []
+        for app in self.apps:
+            latest = app.latest
+            if not latest.status.pending or app.label in busy:
+                continue
+            if latest.day is not None and latest.day > self.today:
+                continue
+            owes = "the next round" if latest.status is Status.NEXT_ROUND else "a decision"
+            out.append(
+                Waiting(
+                    application=app.label,
+                    note=latest.path,
+                    company=latest.company,
+                    owes=owes,
+                    by=latest.decision_by or latest.follow_up_on,
+                )
+            )
+        return tuple(out)
+
+
+def _ranks_higher(this: Interview, other: Interview) -> bool:
+    """Priority 1 is the first choice; a ranked application outranks an unranked one."""
+    if this.priority is None:
+        return False
+    return other.priority is None or this.priority < other.priority
+
+
+def plan(interviews: Sequence[Interview], *, today: dt.date, rules: Playbook) -> Plan:
+    """Every action the playbook asks for, done or open, and who you are waiting on."""
+    return _Planner(interviews, today, rules).run()

@@ -1,0 +1,153 @@
+"""The only module that touches the disk: list notes, read them, write them atomically."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import stat
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import CONFIG_NAME, Config, parse_config
+from .errors import ConfigError, VaultError, WriteConflict
+
+SKIP_DIRS = {"node_modules", "__pycache__"}
+TMP_SUFFIX = ".vaultfu-tmp"
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A file as it was read: what a later write is checked against."""
+
+    rel: str
+    data: bytes | None  # None: the file did not exist
+    size: int = -1
+    mtime_ns: int = -1
+
+    @property
+    def digest(self) -> str:
+        return hashlib.sha256(self.data or b"").hexdigest()
+
+
+def open_vault(path: Path) -> Path:
+    """The vault folder, resolved; a VaultError when there is none."""
+    if not path.exists():
+        raise VaultError(f"{path}: no such folder")
+    if not path.is_dir():
+        raise VaultError(f"{path}: not a folder")
+    return path.resolve()
+
+
+def read_config(root: Path) -> Config:
+    path = root / CONFIG_NAME
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return Config()
+    except OSError as exc:
+        raise ConfigError(f"{CONFIG_NAME}: cannot be read ({exc.strerror})") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ConfigError(f"{CONFIG_NAME}: is not UTF-8 text") from None
+    return parse_config(text)
+
+
+def scan(root: Path) -> Iterator[str]:
+    """Every Markdown note below the root, as a relative path with `/`, sorted per folder.
+
+    Hidden folders (`.obsidian`, `.git`, `.trash`, `.vaultfu`) are skipped, and so are folder
+    symlinks (no loops, nothing outside the vault)."""
+    stack = [""]
+    while stack:
+        rel_dir = stack.pop()
+        try:
+            with os.scandir(root / rel_dir if rel_dir else root) as entries:
+                found = sorted(entries, key=lambda e: e.name)
+        except OSError:
+            continue
+        subdirs = []
+        for entry in found:
+            name = entry.name
+            if name.startswith("."):
+                continue
+            rel = f"{rel_dir}/{name}" if rel_dir else name
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    if name not in SKIP_DIRS:
+                        subdirs.append(rel)
+                elif name.lower().endswith(".md") and entry.is_file():
+                    yield rel
+            except OSError:
+                continue
+        stack.extend(reversed(subdirs))
+
+
+def read(root: Path, rel: str) -> Snapshot:
+    """Read one note; the snapshot remembers what a later write must still find there."""
+    path = root / rel
+    try:
+        with open(path, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            data = handle.read()
+    except FileNotFoundError:
+        return Snapshot(rel, None)
+    return Snapshot(rel, data, info.st_size, info.st_mtime_ns)
+
+
+def _unchanged(target: Path, expected: Snapshot) -> bool:
+    try:
+        with open(target, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if expected.data is None:
+                return False
+            if (info.st_size, info.st_mtime_ns) != (expected.size, expected.mtime_ns):
+                return False
+            return hashlib.sha256(handle.read()).hexdigest() == expected.digest
+    except FileNotFoundError:
+        return expected.data is None
+
+
+def write(root: Path, expected: Snapshot, data: bytes) -> bool:
+    """Replace a note's bytes atomically. Returns False (writes nothing) when nothing changes.
+
+    Writes a temporary file in the same folder, fsyncs it, keeps the permissions, checks that the
+    file is still what `expected` read, then `os.replace`s it. A symlinked note is written
+    through to its target. On any error the temporary file is removed and the note is untouched.
+    Raises WriteConflict when the file changed since it was read.
+    """
+    if expected.data == data:
+        return False
+    target = Path(os.path.realpath(root / expected.rel))
+    folder = target.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        mode = stat.S_IMODE(os.stat(target).st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TMP_SUFFIX, dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        if not _unchanged(target, expected):
+            raise WriteConflict(f"{expected.rel}: changed while vaultfu was working; left as it is")
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    with contextlib.suppress(OSError):
+        dir_fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+    return True
