@@ -51,7 +51,10 @@ def render_region(agenda: Agenda, link: Callable[[str], str]) -> str:
     counts = ", ".join(
         f"{len(groups[name])} {name.lower()}" for name in ("Overdue", "Today") if groups[name]
     )
-    lines = [f"*Follow-ups for {today:%A} {today.day} {today:%B %Y}" + (f": {counts}.*" if counts else ".*")]
+    lines = [
+        f"*Follow-ups for {today:%A} {today.day} {today:%B %Y}"
+        + (f": {counts}.*" if counts else ".*")
+    ]
     for name in SECTIONS:
         if groups[name]:
             lines += ["", f"## {name}"]
@@ -105,7 +108,8 @@ def agenda_json(agenda: Agenda, extra: Mapping[str, Any] | None = None) -> dict[
             }
             for w in agenda.waiting
         ],
-        "problems": [{"path": p.path, "line": p.line, "message": p.message} for p in agenda.problems],
+        "problems": [
+            {"path": p.path, "line": p.line, "message": p.message} for p in agenda.problems
+        ],
         **(extra or {}),
     }
-

@@ -175,7 +175,9 @@ def run_agenda(root: Path, *, today: dt.date | None, clock: dt.date, write: bool
         except NoteError as exc:
             problem = Problem(exc.path, exc.line, exc.message)
             agenda = replace(agenda, problems=(*agenda.problems, problem))
-    return AgendaRun(agenda, config.agenda, written, region, today is None and config.today is not None)
+    return AgendaRun(
+        agenda, config.agenda, written, region, today is None and config.today is not None
+    )
 
 
 def write_agenda(root: Path, rel: str, region: str, attempts: int = 3) -> bool:

@@ -9,7 +9,7 @@ from functools import lru_cache
 from typing import Any
 
 import yaml
-from frontmatter import YAMLHandler
+from frontmatter.default_handlers import YAMLHandler
 from markdown_it import MarkdownIt
 
 from .errors import NoteError
@@ -29,7 +29,7 @@ class Yaml12Loader(yaml.CSafeLoader):
     wrong. Duplicate keys are refused, naming the line.
     """
 
-    yaml_implicit_resolvers: dict[Any, Any] = {}
+    yaml_implicit_resolvers: dict[Any, Any] = {}  # noqa: RUF012  (a fresh table, filled below)
 
     def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
         if isinstance(node, yaml.MappingNode):
@@ -44,11 +44,11 @@ class Yaml12Loader(yaml.CSafeLoader):
                             key_node.start_mark,
                         )
                     seen.add(key_node.value)
-        return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
+        return super().construct_mapping(node, deep=deep)
 
 
 def _construct_int(loader: yaml.SafeLoader, node: Any) -> int:
-    return int(loader.construct_scalar(node).replace("_", ""), 0)  # type: ignore[arg-type]
+    return int(str(loader.construct_scalar(node)).replace("_", ""), 0)
 
 
 Yaml12Loader.add_implicit_resolver(
@@ -64,7 +64,7 @@ Yaml12Loader.add_implicit_resolver(
 Yaml12Loader.add_implicit_resolver(
     "tag:yaml.org,2002:float",
     re.compile(
-        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)(?:[eE][-+]?[0-9]+)?|[-+]?[0-9]+[eE][-+]?[0-9]+"
         r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
     ),
     list("-+.0123456789"),
@@ -323,7 +323,9 @@ class _Fields:
                     return dt.datetime.fromisoformat(raw).replace(tzinfo=None)
             except ValueError:
                 pass
-        raise self.fail(key, f"'{key}' is not a date: {value!r} (write YYYY-MM-DD or YYYY-MM-DDTHH:MM)")
+        raise self.fail(
+            key, f"'{key}' is not a date: {value!r} (write YYYY-MM-DD or YYYY-MM-DDTHH:MM)"
+        )
 
     def people(self, key: str) -> tuple[Person, ...]:
         value = self.data.get(key)
@@ -368,7 +370,9 @@ def _person(item: Any) -> Person | None:
         name = item.get("name")
         if not isinstance(name, str) or not name.strip():
             return None
-        fields = {k: str(item[k]).strip() for k in ("email", "phone", "title", "linkedin") if item.get(k)}
+        fields = {
+            k: str(item[k]).strip() for k in ("email", "phone", "title", "linkedin") if item.get(k)
+        }
         target = link_target(name)
         return Person(name=plain(name), link=target, **fields)
     return None
@@ -416,9 +420,7 @@ def parse_interview(
             status = Status(raw_status.casefold())
         except ValueError:
             known = ", ".join(s.value for s in Status)
-            raise f.fail(
-                "status", f"status '{raw_status}' is not one of: {known}"
-            ) from None
+            raise f.fail("status", f"status '{raw_status}' is not one of: {known}") from None
     contact = (f.text("contact") or "email").casefold()
     if contact not in ("email", "phone", "either"):
         raise f.fail("contact", f"contact '{contact}' is not one of: email, phone, either")
@@ -426,7 +428,10 @@ def parse_interview(
     if priority_value is not None and (
         isinstance(priority_value, bool) or not isinstance(priority_value, int)
     ):
-        raise f.fail("priority", f"priority should be a whole number (1 = first choice), not {priority_value!r}")
+        raise f.fail(
+            "priority",
+            f"priority should be a whole number (1 = first choice), not {priority_value!r}",
+        )
     structure = parse_structure(body, block.body_line, path)
     interview = Interview(
         path=path,

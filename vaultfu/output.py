@@ -19,7 +19,9 @@ def console(stderr: bool = False) -> Console:
     return Console(file=sys.stderr if stderr else sys.stdout, highlight=False, soft_wrap=True)
 
 
-def show_agenda(out: Console, agenda: Agenda, *, vault: str, note: str, written: bool, pinned: bool, write: bool) -> None:
+def show_agenda(
+    out: Console, agenda: Agenda, *, vault: str, note: str, written: bool, pinned: bool, write: bool
+) -> None:
     today = agenda.today
     head = Text(f"vaultfu · {today:%A} {today.day} {today:%B %Y}", style="bold")
     head.append(f" · {vault}", style="dim")

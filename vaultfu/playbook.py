@@ -50,9 +50,12 @@ def user_task_id(note: Interview, task: Task) -> str:
     if task.id:
         return task.id
     when = note.date.isoformat() if note.date else note.name
-    return "t-" + hashlib.sha1(
-        "\x1f".join([note.application_key, when, task.description]).encode("utf-8")
-    ).hexdigest()[:10]
+    return (
+        "t-"
+        + hashlib.sha1(
+            "\x1f".join([note.application_key, when, task.description]).encode("utf-8")
+        ).hexdigest()[:10]
+    )
 
 
 def add_business_days(day: dt.date, count: int) -> dt.date:
@@ -138,9 +141,12 @@ def _text(kind: Kind, note: Interview, person: Person | None, extra: str = "") -
         case Kind.THANK_YOU_EMAIL:
             return f"Email a thank-you to {_who(person, 'your interviewer')} at {at}"
         case Kind.THANK_YOU_NOTE:
-            return f"Mail a handwritten thank-you note to {_who(person, 'your interviewer')} at {at}"
+            return (
+                f"Mail a handwritten thank-you note to {_who(person, 'your interviewer')} at {at}"
+            )
         case Kind.NOTIFY_REFERENCES:
-            return f"Tell {_who(person, 'your reference')} about the interview at {at}; a call may come"
+            who = _who(person, "your reference")
+            return f"Tell {who} about the interview at {at}; a call may come"
         case Kind.STATUS_CHECK | Kind.STATUS_CHECK_2:
             second = kind is Kind.STATUS_CHECK_2
             ask = (
@@ -150,13 +156,20 @@ def _text(kind: Kind, note: Interview, person: Person | None, extra: str = "") -
             )
             said = f" (they named {_fmt(named)})" if named else ""
             lead = "Check in a second and last time with" if second else "Follow up with"
-            return f"{lead} {_who(person, company)} at {at}{said}: {ask}; look for company news first"
+            return (
+                f"{lead} {_who(person, company)} at {at}{said}: {ask}; look for company news first"
+            )
         case Kind.MOVE_ON:
-            return f"No answer from {company} after two check-ins: close {at} and note what you learned"
+            return (
+                f"No answer from {company} after two check-ins: "
+                f"close {at} and note what you learned"
+            )
         case Kind.COMPETING_OFFER:
             return f"Tell {_who(person, company)} at {at} you have an offer from {extra}"
         case Kind.OFFER_RESPONSE:
-            deadline = f" before the deadline, {_fmt(note.offer_deadline)}" if note.offer_deadline else ""
+            deadline = (
+                f" before the deadline, {_fmt(note.offer_deadline)}" if note.offer_deadline else ""
+            )
             return f"Answer the offer from {at}{deadline}"
         case Kind.REJECTION_THANK_YOU:
             return f"Thank {_who(person, company)} at {at} for the decision and keep the door open"
@@ -237,7 +250,15 @@ class _Planner:
             self.per_application(app, offers)
             self.user_tasks(app)
         self.space_status_checks()
-        self.actions.sort(key=lambda a: (a.due, a.company.casefold(), a.kind.value, a.id))
+        self.actions.sort(
+            key=lambda a: (
+                a.due,
+                a.company.casefold(),
+                a.kind.value,
+                a.person.name.casefold() if a.person else "",
+                a.id,
+            )
+        )
         return Plan(tuple(self.actions), self.waiting())
 
     def superseded(self, app: Application, note: Interview) -> bool:
@@ -255,7 +276,9 @@ class _Planner:
             self.add(Kind.PREPARE, note, app, day)  # the interview day itself, never moved
         for person in note.interviewers or (None,):
             self.add(Kind.THANK_YOU_EMAIL, note, app, self.shift(day), person)
-        wants_note = self.rules.thank_you_note if note.thank_you_note is None else note.thank_you_note
+        wants_note = (
+            self.rules.thank_you_note if note.thank_you_note is None else note.thank_you_note
+        )
         if wants_note:
             first = note.interviewers[0] if note.interviewers else None
             due = self.shift(day + dt.timedelta(days=self.rules.thank_you_note_days))
@@ -274,7 +297,13 @@ class _Planner:
                     when = offer.latest.status_date or offer.latest.day or self.today
                     other = f"{offer.latest.company} ({offer.latest.role})"
                     self.add(
-                        Kind.COMPETING_OFFER, latest, app, self.shift(when), contact, offer.key, other
+                        Kind.COMPETING_OFFER,
+                        latest,
+                        app,
+                        self.shift(when),
+                        contact,
+                        offer.key,
+                        other,
                     )
         if status is Status.OFFER:
             if latest.offer_deadline:
@@ -359,7 +388,7 @@ class _Planner:
             if action.kind in checks:
                 by_company[action.company.casefold()].append(index)
         for indexes in by_company.values():
-            done = sorted(self.actions[i].done for i in indexes if self.actions[i].done)
+            done = sorted(d for i in indexes if (d := self.actions[i].done) is not None)
             last = done[-1] if done else None
             for i in sorted(
                 (i for i in indexes if self.actions[i].done is None),

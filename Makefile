@@ -1,0 +1,28 @@
+# Two commands on a fresh machine (Python 3.11+, git, make):
+#   make demo   installs vaultfu in .venv and runs `vaultfu agenda` on sample-vault
+#   make test   installs the test tools in .venv and runs lint, types and the tests
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test lint bench clean
+
+$(BIN)/vaultfu: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+demo: $(BIN)/vaultfu
+	$(BIN)/vaultfu agenda sample-vault
+
+lint: $(BIN)/vaultfu
+	$(BIN)/ruff check vaultfu tests
+	$(BIN)/ruff format --check vaultfu tests
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,89 @@
+"""Shared helpers: real vaults in temporary folders, and notes built from text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from vaultfu.config import Config, parse_config
+from vaultfu.engine import parse_one
+from vaultfu.model import Interview
+from vaultfu.playbook import Plan, plan
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "sample-vault"
+TODAY = dt.date(2026, 11, 24)  # a Tuesday
+
+
+def note(body: str) -> str:
+    return textwrap.dedent(body).lstrip("\n")
+
+
+def interview(text: str, path: str = "Interviews/n.md") -> Interview:
+    found = parse_one(path, note(text).encode("utf-8"), Config())
+    assert found is not None, "not an interview note"
+    return found[0]
+
+
+def planned(*texts: str, today: dt.date = TODAY, config: str = "") -> Plan:
+    notes = [interview(t, f"Interviews/n{i}.md") for i, t in enumerate(texts)]
+    return plan(notes, today=today, rules=parse_config(config).playbook)
+
+
+class Vault:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def write(self, rel: str, text: str, *, raw: bool = False) -> Path:
+        path = self.root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes((text if raw else note(text)).encode("utf-8"))
+        return path
+
+    def read(self, rel: str) -> str:
+        return (self.root / rel).read_bytes().decode("utf-8")
+
+    def snapshot(self) -> dict[str, bytes]:
+        return {
+            str(p.relative_to(self.root)): p.read_bytes()
+            for p in sorted(self.root.rglob("*"))
+            if p.is_file()
+        }
+
+
+@pytest.fixture
+def vault(tmp_path: Path) -> Vault:
+    root = tmp_path / "vault"
+    root.mkdir()
+    return Vault(root)
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Vault:
+    root = tmp_path / "sample-vault"
+    shutil.copytree(SAMPLE, root)
+    return Vault(root)
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+ACME = """\
+---
+type: interview
+company: Acme Corp
+role: Senior Backend Engineer
+date: 2026-11-20T14:00
+interviewers:
+  - Jane Doe <jane@acme.com>
+status: waiting
+---
+Notes.
+"""

@@ -1,0 +1,186 @@
+"""The agenda note: only the region between the markers is vaultfu's; runs are deterministic."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from vaultfu.edits import BEGIN, END, RegionError, region_of, replace_region
+from vaultfu.engine import run_agenda
+
+from .conftest import ACME, SAMPLE, TODAY, Vault
+
+
+def run(v: Vault, today: dt.date = TODAY, write: bool = True):  # type: ignore[no-untyped-def]
+    return run_agenda(v.root, today=today, clock=dt.date(2000, 1, 1), write=write)
+
+
+def test_creates_the_agenda_note_when_missing(vault: Vault) -> None:
+    vault.write("Interviews/acme.md", ACME)
+    result = run(vault)
+    assert result.written
+    text = vault.read("Agenda.md")
+    assert text.startswith(BEGIN + "\n") and text.endswith(END + "\n")
+    assert "Email a thank-you to Jane Doe" in text
+    assert "[[acme]]" in text and "🆔 vf-" in text and "📅 2026-11-20" in text
+    assert "4 d. late" in text
+
+
+def test_keeps_everything_outside_the_markers(vault: Vault) -> None:
+    vault.write("Interviews/acme.md", ACME)
+    before = (
+        "# My agenda\n\nMy own words.\n\n"
+        + BEGIN
+        + "\nold stuff\n"
+        + END
+        + "\n\nAfter, mine too.\n"
+    )
+    vault.write("Agenda.md", before, raw=True)
+    run(vault)
+    after = vault.read("Agenda.md")
+    assert after.startswith("# My agenda\n\nMy own words.\n\n" + BEGIN + "\n")
+    assert after.endswith(END + "\n\nAfter, mine too.\n")
+    assert "old stuff" not in after
+
+
+def test_appends_markers_to_a_note_without_them(vault: Vault) -> None:
+    vault.write("Interviews/acme.md", ACME)
+    vault.write("Agenda.md", "# Mine\nno final newline", raw=True)
+    run(vault)
+    after = vault.read("Agenda.md")
+    assert after.startswith("# Mine\nno final newline\n\n" + BEGIN)
+
+
+def test_keeps_bom_and_crlf_of_the_agenda(vault: Vault) -> None:
+    vault.write("Interviews/acme.md", ACME)
+    (vault.root / "Agenda.md").write_bytes("\ufeff# Mine\r\n".encode())
+    run(vault)
+    data = (vault.root / "Agenda.md").read_bytes()
+    assert data.startswith("\ufeff# Mine\r\n".encode())
+    assert b"\n" not in data.replace(b"\r\n", b"")
+
+
+def test_damaged_markers_are_refused_and_the_note_left_alone(vault: Vault) -> None:
+    vault.write("Interviews/acme.md", ACME)
+    damaged = f"# Mine\n{BEGIN}\nhalf a region, no end\n"
+    vault.write("Agenda.md", damaged, raw=True)
+    result = run(vault)
+    assert not result.written
+    assert vault.read("Agenda.md") == damaged
+    assert any(p.path == "Agenda.md" and p.line == 2 for p in result.agenda.problems)
+
+
+def test_second_run_on_the_same_day_changes_no_byte(vault: Vault) -> None:
+    vault.write("Interviews/acme.md", ACME)
+    assert run(vault).written
+    before = vault.snapshot()
+    mtime = (vault.root / "Agenda.md").stat().st_mtime_ns
+    assert not run(vault).written
+    assert vault.snapshot() == before
+    assert (vault.root / "Agenda.md").stat().st_mtime_ns == mtime
+
+
+def test_next_day_moves_today_to_overdue(vault: Vault) -> None:
+    vault.write("Interviews/acme.md", ACME.replace("2026-11-20T14:00", "2026-11-24T14:00"))
+    run(vault)
+    assert "## Today\n- [ ] Email a thank-you" in vault.read("Agenda.md")
+    run(vault, today=dt.date(2026, 11, 25))
+    assert "## Overdue\n- [ ] Email a thank-you" in vault.read("Agenda.md")
+    assert "1 d. late" in vault.read("Agenda.md")
+
+
+def test_no_write_writes_nothing(vault: Vault) -> None:
+    vault.write("Interviews/acme.md", ACME)
+    before = vault.snapshot()
+    result = run(vault, write=False)
+    assert not result.written and vault.snapshot() == before
+    assert "Email a thank-you" in result.region
+
+
+def test_a_broken_note_is_a_problem_and_the_rest_still_runs(vault: Vault) -> None:
+    vault.write("Interviews/acme.md", ACME)
+    vault.write("Interviews/broken.md", ACME.replace("status: waiting", "status: [oops"))
+    vault.write("Interviews/latin1.md", "", raw=True)
+    (vault.root / "Interviews/latin1.md").write_bytes(
+        b"---\ntype: interview\ncompany: Caf\xe9\n---\n"
+    )
+    before = vault.snapshot()
+    result = run(vault)
+    paths = {(p.path, p.line) for p in result.agenda.problems}
+    assert ("Interviews/broken.md", 9) in paths
+    assert ("Interviews/latin1.md", 3) in paths
+    assert any(a.note == "Interviews/acme.md" for a in result.agenda.actions)
+    text = vault.read("Agenda.md")
+    assert "## Problems" in text and "`Interviews/broken.md` line 9" in text
+    after = vault.snapshot()
+    del after["Agenda.md"]
+    assert after == {k: v for k, v in before.items() if k != "Agenda.md"}
+
+
+def test_ordinary_notes_with_broken_yaml_are_not_reported(vault: Vault) -> None:
+    vault.write("Interviews/acme.md", ACME)
+    vault.write("Daily/today.md", "---\ntags: [daily\n---\nnot about the search\n", raw=True)
+    assert run(vault).agenda.problems == ()
+
+
+def test_person_links_resolve_by_name_anywhere(vault: Vault) -> None:
+    vault.write("People/deep/Sam Roe.md", "---\nemail: sam@acme.com\nphone: '555'\n---\n")
+    vault.write(
+        "Interviews/acme.md",
+        ACME.replace("  - Jane Doe <jane@acme.com>", '  - "[[Sam Roe]]"\n  - "[[Nobody Here]]"'),
+    )
+    result = run(vault, write=False)
+    people = {a.person.name: a.person for a in result.agenda.actions if a.person}
+    assert people["Sam Roe"].email == "sam@acme.com"
+    assert people["Nobody Here"].email is None  # a missing person note is no error
+    assert result.agenda.problems == ()
+
+
+def test_links_use_the_path_when_the_name_is_ambiguous(vault: Vault) -> None:
+    vault.write("Interviews/acme.md", ACME)
+    vault.write("Archive/acme.md", "# old\n")
+    run(vault)
+    assert "[[Interviews/acme]]" in vault.read("Agenda.md")
+
+
+def test_same_vault_and_day_give_the_same_bytes(vault: Vault, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    vault.write("Interviews/acme.md", ACME)
+    vault.write("Interviews/globex.md", ACME.replace("Acme Corp", "Globex"))
+    first = run(vault, write=False).region
+    for _ in range(3):
+        assert run(vault, write=False).region == first
+
+
+def test_replace_region_is_pure_and_idempotent() -> None:
+    text = "a\n" + BEGIN + "\nx\n" + END + "\nb"
+    once = replace_region(text, "new")
+    assert once == "a\n" + BEGIN + "\nnew\n" + END + "\nb"
+    assert replace_region(once, "new") == once
+    assert region_of(once) == "new\n"
+    with pytest.raises(RegionError):
+        replace_region(END + "\n" + BEGIN + "\n", "x")
+
+
+def test_golden_sample_vault_agenda(sample: Vault) -> None:
+    """The committed sample vault is a fixed point: running the demo changes nothing."""
+    before = sample.snapshot()
+    result = run_agenda(sample.root, today=None, clock=dt.date(1999, 1, 1), write=True)
+    assert result.pinned and result.agenda.today == dt.date(2026, 11, 24)
+    assert sample.snapshot() == before
+    golden = (SAMPLE / "Agenda.md").read_text(encoding="utf-8")
+    assert region_of(golden) == result.region + "\n"
+
+
+def test_sample_vault_shows_every_kind(sample: Vault) -> None:
+    from vaultfu.model import Kind
+
+    result = run_agenda(sample.root, today=None, clock=dt.date(1999, 1, 1), write=False)
+    kinds = {a.kind for a in result.agenda.actions}
+    # status-check-2 and move-on are open; the first checks of those applications are done
+    assert kinds == set(Kind), set(Kind) - kinds
+    states = {a.state(result.agenda.today).value for a in result.agenda.actions}
+    assert states == {"overdue", "today", "upcoming"}
+    assert result.agenda.waiting and result.agenda.problems
+    assert re.search(r"Problems", result.region)

@@ -1,0 +1,166 @@
+"""The command line, through click's CliRunner and a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from vaultfu.cli import main
+
+from .conftest import ACME, ROOT, Vault
+
+
+def test_every_command_has_help(runner: CliRunner) -> None:
+    assert isinstance(main, click.Group)
+    for name, command in main.commands.items():
+        assert command.help, f"{name} has no help text"
+        result = runner.invoke(main, [name, "--help"])
+        assert result.exit_code == 0 and "Usage:" in result.output
+
+
+def test_agenda_path_argument(runner: CliRunner, vault: Vault) -> None:
+    vault.write("Interviews/acme.md", ACME)
+    result = runner.invoke(main, ["agenda", str(vault.root), "--today", "2026-11-24"])
+    assert result.exit_code == 0, result.output
+    assert "Overdue" in result.output and "4 d. late" in result.output
+    assert "Agenda.md updated" in result.output
+    assert (vault.root / "Agenda.md").exists()
+
+
+def test_agenda_vault_option_and_current_folder(runner: CliRunner, vault: Vault) -> None:
+    vault.write("Interviews/acme.md", ACME)
+    result = runner.invoke(main, ["agenda", "--vault", str(vault.root), "--today", "2026-11-24"])
+    assert result.exit_code == 0 and "Email a thank-you" in result.output
+    cwd = os.getcwd()
+    os.chdir(vault.root)
+    try:
+        result = runner.invoke(main, ["agenda", "--today", "2026-11-24"])
+    finally:
+        os.chdir(cwd)
+    assert result.exit_code == 0 and "Agenda.md unchanged" in result.output
+
+
+def test_no_write(runner: CliRunner, vault: Vault) -> None:
+    vault.write("Interviews/acme.md", ACME)
+    result = runner.invoke(main, ["agenda", str(vault.root), "--no-write", "--today", "2026-11-24"])
+    assert result.exit_code == 0
+    assert "Email a thank-you" in result.output and "nothing written" in result.output
+    assert not (vault.root / "Agenda.md").exists()
+
+
+def test_json_shape(runner: CliRunner, vault: Vault) -> None:
+    vault.write("Interviews/acme.md", ACME)
+    vault.write("Interviews/bad.md", ACME.replace("2026-11-20T14:00", "2026-13-40"))
+    result = runner.invoke(main, ["agenda", str(vault.root), "--json", "--today", "2026-11-24"])
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert set(data) == {"today", "actions", "waiting", "problems"}
+    assert data["today"] == "2026-11-24"
+    action = data["actions"][0]
+    for key in ("id", "kind", "note", "application", "person", "channel", "due", "state", "text"):
+        assert key in action
+    assert action["note"] == "Interviews/acme.md"
+    assert action["state"] in {"overdue", "today", "upcoming"}
+    assert data["problems"] == [
+        {
+            "path": "Interviews/bad.md",
+            "line": 5,
+            "message": "'date' is not a date: '2026-13-40' (write YYYY-MM-DD or YYYY-MM-DDTHH:MM)",
+        }
+    ]
+    assert (vault.root / "Agenda.md").exists()  # --json still writes the agenda
+
+
+def test_today_is_validated(runner: CliRunner, vault: Vault) -> None:
+    result = runner.invoke(main, ["agenda", str(vault.root), "--today", "tomorrow"])
+    assert result.exit_code == 2 and "not a date" in result.output
+
+
+def test_missing_vault_is_one_line_and_exit_2(runner: CliRunner, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    result = runner.invoke(main, ["agenda", str(tmp_path / "nope")])
+    assert result.exit_code == 2
+    assert result.stderr.strip().count("\n") == 0
+    assert "no such folder" in result.stderr and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("toml", "words"),
+    [
+        ("colour = 'blue'\n", "unknown key 'colour'"),
+        ("[playbook]\nstatus_check_dayz = 3\n", "unknown key 'playbook.status_check_dayz'"),
+        ("lead_days = 'one'\n", "'lead_days' must be a whole number"),
+        ("write_notes = 1\n", "'write_notes' must be true or false"),
+        ("agenda = '../outside.md'\n", "inside the vault"),
+        ("agenda = '/tmp/x.md'\n", "inside the vault"),
+        ("today = 'someday'\n", "'today' must be a date"),
+        ("this is = not toml\n", ".vaultfu.toml: "),
+    ],
+)
+def test_bad_config_is_one_line_and_exit_2(
+    runner: CliRunner, vault: Vault, toml: str, words: str
+) -> None:
+    vault.write(".vaultfu.toml", toml, raw=True)
+    result = runner.invoke(main, ["agenda", str(vault.root)])
+    assert result.exit_code == 2, result.output
+    assert words in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.output
+
+
+def test_config_overrides_numbers_and_agenda_name(runner: CliRunner, vault: Vault) -> None:
+    vault.write(
+        ".vaultfu.toml",
+        "agenda = 'Job/Follow-ups.md'\n[playbook]\nstatus_check_days = 10\n",
+        raw=True,
+    )
+    vault.write("Interviews/acme.md", ACME.replace("2026-11-20T14:00", "2026-11-10T14:00"))
+    result = runner.invoke(main, ["agenda", str(vault.root), "--today", "2026-11-24", "--json"])
+    data = json.loads(result.stdout)
+    checks = [a["due"] for a in data["actions"] if a["kind"] == "status-check"]
+    assert checks == ["2026-11-20"]
+    assert (vault.root / "Job/Follow-ups.md").exists()
+
+
+def test_plain_when_piped_and_no_color(vault: Vault) -> None:
+    vault.write("Interviews/acme.md", ACME)
+    env = {**os.environ, "NO_COLOR": "1", "FORCE_COLOR": ""}
+    env.pop("FORCE_COLOR")
+    out = subprocess.run(
+        [sys.executable, "-m", "vaultfu", "agenda", str(vault.root), "--today", "2026-11-24"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    ).stdout
+    assert "\x1b[" not in out and "Email a thank-you" in out
+
+
+def test_colour_on_a_terminal(vault: Vault) -> None:
+    vault.write("Interviews/acme.md", ACME)
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    env["FORCE_COLOR"] = "1"  # rich's stand-in for a terminal
+    out = subprocess.run(
+        [sys.executable, "-m", "vaultfu", "agenda", str(vault.root), "--today", "2026-11-24"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    ).stdout
+    assert "\x1b[" in out
+
+
+def test_python_dash_m_and_version() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "vaultfu", "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    ).stdout
+    assert out.startswith("vaultfu, version ")

@@ -1,0 +1,231 @@
+"""Parsing one note from its text: frontmatter (YAML 1.2 core), people, tasks."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from vaultfu.config import Config
+from vaultfu.engine import parse_one
+from vaultfu.errors import NoteError
+from vaultfu.model import Status, TaskStatus
+from vaultfu.notes import (
+    decode,
+    find_frontmatter,
+    load_frontmatter,
+    parse_structure,
+    parse_task_text,
+)
+
+from .conftest import ACME, interview, note
+
+
+def fields(yaml_text: str) -> dict[str, object]:
+    block = find_frontmatter(f"---\n{yaml_text}---\n")
+    assert block is not None
+    data = load_frontmatter(block, "n.md")
+    assert data is not None
+    return data
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("no", "no"),
+        ("yes", "yes"),
+        ("on", "on"),
+        ("off", "off"),
+        ("12:30", "12:30"),
+        ("01234", "01234"),
+        ("2026-11-20", "2026-11-20"),
+        ("true", True),
+        ("false", False),
+        ("12", 12),
+        ("0x1f", 31),
+        ("1.5", 1.5),
+        ("null", None),
+        ("~", None),
+    ],
+)
+def test_yaml_12_core_meaning(raw: str, expected: object) -> None:
+    assert fields(f"v: {raw}\n")["v"] == expected
+
+
+def test_loader_is_the_c_loader() -> None:
+    import yaml
+
+    from vaultfu.notes import Yaml12Loader
+
+    assert issubclass(Yaml12Loader, yaml.CSafeLoader)
+
+
+def test_bom_and_crlf_note_parses() -> None:
+    text = "\ufeff" + note(ACME).replace("\n", "\r\n")
+    found = parse_one("a.md", text.encode("utf-8"), Config())
+    assert found is not None
+    got = found[0]
+    assert got.company == "Acme Corp"
+    assert got.date == dt.datetime(2026, 11, 20, 14, 0)
+    assert got.interviewers[0].email == "jane@acme.com"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "---\n\nA note that starts with a horizontal rule about an interview.\n",
+        "---\nJust prose about an interview\n---\nbody\n",
+        "---\n- type: interview\n---\n",
+        "---\n---\ninterview\n",
+        "No frontmatter, type: interview\n",
+        "---\ntype: meeting\nabout: interview prep\n---\n",
+    ],
+)
+def test_notes_that_are_not_interviews(text: str) -> None:
+    assert parse_one("a.md", text.encode(), Config()) is None
+
+
+def test_custom_type_key_and_value() -> None:
+    text = note(ACME).replace("type: interview", "kind: Job-Interview")
+    config = Config(type_key="kind", type_value="job-interview")
+    assert parse_one("a.md", text.encode(), config) is not None
+    assert parse_one("a.md", text.encode(), Config()) is None
+
+
+def test_people_in_every_form() -> None:
+    got = interview(
+        """
+        ---
+        type: interview
+        company: "[[Acme Corp]]"
+        role: Engineer
+        interviewers:
+          - Jane Doe <jane@acme.com>
+          - "[[Sam Roe]]"
+          - [[Unquoted Link]]
+          - {name: Kim Lee, email: kim@acme.com, phone: "555"}
+          - Plain Name
+        references: "[[Bob Smith|Bob]]"
+        ---
+        """
+    )
+    people = got.interviewers
+    assert [p.name for p in people] == [
+        "Jane Doe",
+        "Sam Roe",
+        "Unquoted Link",
+        "Kim Lee",
+        "Plain Name",
+    ]
+    assert people[1].link == "Sam Roe" and people[1].email is None
+    assert people[3].phone == "555"
+    assert got.references[0].link == "Bob Smith" and got.references[0].name == "Bob"
+    assert got.company == "Acme Corp"
+
+
+def test_date_alone_means_end_of_day() -> None:
+    got = interview(note(ACME).replace("2026-11-20T14:00", "2026-11-20"))
+    assert got.date == dt.datetime(2026, 11, 20, 23, 59)
+
+
+@pytest.mark.parametrize(
+    ("change", "line", "words"),
+    [
+        (("date: 2026-11-20T14:00", "date: 2026-13-40"), 5, "'date' is not a date"),
+        (("status: waiting", "status: ghosted"), 8, "status 'ghosted' is not one of"),
+        (("role: Senior Backend Engineer", "role: x\nrole: y"), 5, "duplicate key 'role'"),
+        (("status: waiting", "status: [waiting"), 9, "not valid YAML"),
+        (
+            ("status: waiting", "status: waiting\ndecision_by: soon"),
+            9,
+            "'decision_by' is not a date",
+        ),
+        (("status: waiting", "status: waiting\nfinal_round: yes"), 9, "true or false"),
+        (("status: waiting", "status: waiting\npriority: first"), 9, "whole number"),
+        (("status: waiting", "status: waiting\ncontact: pigeon"), 9, "contact 'pigeon'"),
+        (("company: Acme Corp\n", ""), 2, "has no 'company'"),
+    ],
+)
+def test_wrong_values_name_the_line(change: tuple[str, str], line: int, words: str) -> None:
+    text = note(ACME).replace(*change)
+    with pytest.raises(NoteError) as caught:
+        parse_one("Interviews/a.md", text.encode(), Config())
+    assert caught.value.line == line
+    assert words in caught.value.message
+    assert str(caught.value).startswith(f"Interviews/a.md:{line}: ")
+
+
+def test_python_tags_are_refused_not_constructed() -> None:
+    text = note(ACME).replace(
+        "status: waiting", "status: !!python/object/apply:os.system ['echo hi']"
+    )
+    with pytest.raises(NoteError) as caught:
+        parse_one("a.md", text.encode(), Config())
+    assert "not valid YAML" in caught.value.message
+
+
+def test_not_utf8_names_the_line() -> None:
+    with pytest.raises(NoteError) as caught:
+        decode(b"---\ntype: interview\ncompany: Caf\xe9\n---\n", "a.md")
+    assert caught.value.line == 3
+
+
+def test_tasks_found_with_markdown_not_regex() -> None:
+    body = note(
+        """
+        # Heading
+
+        - [ ] Open task 📅 2026-11-22
+        - [x] Done task ✅ 2026-11-21 🆔 vf-abc
+        - [-] Cancelled ❌ 2026-11-20
+        * [X] Star bullet
+        1. [ ] Numbered ⏳ 2026-11-25 🛫 2026-11-23
+        - not a task
+        - [ ]no space is not a task
+
+        ```
+        - [ ] inside a fence is not a task
+        ```
+
+            - [ ] indented code is not a task
+
+        > - [ ] quoted task counts
+        """
+    )
+    found = parse_structure(body, 10, "a.md")
+    tasks = found.tasks
+    assert [t.description for t in tasks] == [
+        "Open task",
+        "Done task",
+        "Cancelled",
+        "Star bullet",
+        "Numbered",
+        "quoted task counts",
+    ]
+    assert tasks[0].line == 12 and tasks[0].due == dt.date(2026, 11, 22)
+    assert tasks[1].status is TaskStatus.DONE and tasks[1].id == "vf-abc"
+    assert tasks[1].done == dt.date(2026, 11, 21) and tasks[1].is_vaultfu
+    assert tasks[2].status is TaskStatus.CANCELLED and tasks[2].cancelled == dt.date(2026, 11, 20)
+    assert tasks[4].scheduled == dt.date(2026, 11, 25) and tasks[4].start == dt.date(2026, 11, 23)
+    assert [h.title for h in found.headings] == ["Heading"]
+
+
+def test_task_with_a_bad_date_is_a_problem_not_a_crash() -> None:
+    task, problem = parse_task_text("[ ] Call 📅 2026-02-30", 7, "a.md")
+    assert task is not None and task.due is None
+    assert problem is not None and problem.line == 7 and "2026-02-30" in problem.message
+
+
+def test_tasks_in_an_interview_note_have_file_lines() -> None:
+    text = note(ACME) + "\n- [ ] Send the writing sample 📅 2026-11-22\n"
+    got = interview(text)
+    assert len(got.tasks) == 1
+    assert (
+        got.tasks[0].line
+        == note(text).split("\n").index("- [ ] Send the writing sample 📅 2026-11-22") + 1
+    )
+
+
+def test_missing_status_is_scheduled() -> None:
+    got = interview(note(ACME).replace("status: waiting\n", ""))
+    assert got.status is Status.SCHEDULED
