@@ -61,27 +61,115 @@ def main() -> None:
     """Interview follow-ups, on time, inside your Markdown vault."""
 
 
+def today_option(func: F) -> F:
+    return click.option(
+        "--today", "today", metavar="YYYY-MM-DD", help="Plan as if today were this day."
+    )(func)
+
+
+def dry_run_option(func: F) -> F:
+    return click.option(
+        "--dry-run", is_flag=True, help="Print the diff of every planned write; write nothing."
+    )(func)
+
+
+def _run(root: Path, today: str | None, write: bool, request: Any = None) -> Any:
+    from . import engine
+
+    return engine.run(root, today=_date(today), clock=dt.date.today(), write=write, request=request)
+
+
+def _report(run: Any, root: Path, *, dry_run: bool, no_write: bool = False) -> None:
+    from . import output
+
+    out = output.console()
+    if dry_run:
+        output.show_diffs(out, run.writes)
+        return
+    output.show_agenda(out, run.agenda, vault=str(root), pinned=run.pinned)
+    output.show_writes(out, run, no_write=no_write)
+
+
 @main.command()
 @vault_path
-@click.option("--today", "today", metavar="YYYY-MM-DD", help="Plan as if today were this day.")
+@today_option
 @click.option("--no-write", is_flag=True, help="Print the agenda; write nothing.")
+@dry_run_option
 @click.option("--json", "as_json", is_flag=True, help="Print the agenda as JSON.")
 @errors_to_exit
-def agenda(root: Path, today: str | None, no_write: bool, as_json: bool) -> None:
-    """Work out every follow-up that is due and rewrite the agenda note."""
-    from . import engine, output
+def agenda(root: Path, today: str | None, no_write: bool, dry_run: bool, as_json: bool) -> None:
+    """Work out every follow-up that is due, add tasks and drafts to the interview notes, and
+    rewrite the agenda note."""
     from .agenda import agenda_json
 
-    run = engine.run_agenda(root, today=_date(today), clock=dt.date.today(), write=not no_write)
+    run = _run(root, today, write=not (no_write or dry_run))
     if as_json:
         click.echo(json.dumps(agenda_json(run.agenda), indent=2, ensure_ascii=False))
         return
-    output.show_agenda(
-        output.console(),
-        run.agenda,
-        vault=str(root),
-        note=run.agenda_path,
-        written=run.written,
-        pinned=run.pinned,
-        write=not no_write,
-    )
+    _report(run, root, dry_run=dry_run, no_write=no_write)
+
+
+@main.command()
+@click.argument("ident", metavar="[ID]", required=False)
+@click.option("--vault", "vault_opt", type=click.Path(path_type=Path), help="The vault folder.")
+@click.option("--on", "on", metavar="YYYY-MM-DD", help="The day it was done (default: today).")
+@today_option
+@dry_run_option
+@errors_to_exit
+def done(
+    ident: str | None, vault_opt: Path | None, on: str | None, today: str | None, dry_run: bool
+) -> None:
+    """Mark a follow-up done by its id (vf-…); with no id, list the open ones."""
+    from . import engine, output
+
+    root = vault_opt or Path.cwd()
+    if ident is None:
+        run = _run(root, today, write=False)
+        output.show_ids(output.console(), run.agenda)
+        return
+    listed = _run(root, today, write=False)
+    if ident not in {a.id for a in listed.agenda.actions}:
+        click.echo(f"vaultfu: no open follow-up has the id {ident!r}; see `vaultfu done`", err=True)
+        raise SystemExit(1)
+    day = _date(on) or listed.agenda.today
+    run = _run(root, today, write=not dry_run, request=engine.Request(done={ident: day}))
+    _report(run, root, dry_run=dry_run)
+
+
+@main.command()
+@click.argument("note", type=click.Path(path_type=Path))
+@click.option("--vault", "vault_opt", type=click.Path(path_type=Path), help="The vault folder.")
+@click.option("--kind", "kind", help="Only this kind of follow-up (e.g. status-check).")
+@click.option("--force", is_flag=True, help="Write the draft again even if it was written before.")
+@today_option
+@dry_run_option
+@errors_to_exit
+def draft(
+    note: Path,
+    vault_opt: Path | None,
+    kind: str | None,
+    force: bool,
+    today: str | None,
+    dry_run: bool,
+) -> None:
+    """Write the drafts for NOTE now, before they are due."""
+    from . import engine
+    from .model import Kind
+
+    root = (vault_opt or Path.cwd()).resolve()
+    try:
+        rel = (note if note.is_absolute() else Path.cwd() / note).resolve().relative_to(root)
+    except ValueError:
+        raise click.UsageError(f"{note} is not inside the vault {root}") from None
+    chosen = None
+    if kind is not None:
+        try:
+            chosen = Kind(kind)
+        except ValueError:
+            raise click.BadParameter(f"{kind!r} is not a kind", param_hint="--kind") from None
+    request = engine.Request(draft_note=rel.as_posix(), draft_kind=chosen, force=force)
+    run = _run(root, today, write=not dry_run, request=request)
+    if not run.drafted:
+        click.echo(f"vaultfu: nothing to draft in {rel.as_posix()}", err=True)
+        raise SystemExit(1)
+    _report(run, root, dry_run=dry_run)

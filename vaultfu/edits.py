@@ -63,3 +63,80 @@ def region_of(text: str) -> str | None:
     if len(begins) != 1 or len(ends) != 1 or ends[0].start() < begins[0].end():
         return None
     return text[begins[0].end() : ends[0].start()]
+
+
+# ---------------------------------------------------------------------------------------------
+# Interview notes: insert task lines, flip a task's checkbox, append draft sections.
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\n|\r|$)")
+_BOX = re.compile(r"^([ \t]*(?:>[ \t]?)*[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+\[)([ xX\-])(\])")
+FOLLOW_UPS = "Follow-ups"
+_FOLLOW_UPS_TITLES = {"follow-ups", "follow ups", "followups"}
+
+
+def lines_of(text: str) -> list[str]:
+    """The note's lines, each with its own line ending (the last may have none)."""
+    found = _LINE.findall(text)
+    if found and found[-1] == "":
+        found.pop()
+    return found
+
+
+def set_task_mark(text: str, line: int, mark: str, stamp: str | None) -> str:
+    """Flip the checkbox on a 1-based `line` to `mark` (`x`, `-` or ` `) and append `stamp`
+    (like `✅ 2026-11-24`) at the end of that line. Nothing else on the line changes."""
+    lines = lines_of(text)
+    content = lines[line - 1].rstrip("\r\n")
+    ending = lines[line - 1][len(content) :]
+    box = _BOX.match(content)
+    if not box:
+        raise ValueError(f"line {line} is not a task line")
+    content = content[: box.start(2)] + mark + content[box.end(2) :]
+    if stamp and not content.rstrip().endswith(stamp):
+        content += stamp if content.endswith((" ", "\t")) else f" {stamp}"
+    lines[line - 1] = content + ending
+    return "".join(lines)
+
+
+def is_follow_ups(level: int, title: str) -> bool:
+    return level == 2 and title.strip().casefold() in _FOLLOW_UPS_TITLES
+
+
+def insert_tasks(text: str, section: tuple[int, int] | None, new_lines: list[str]) -> str:
+    """Insert task lines at the end of the `## Follow-ups` section.
+
+    `section` is (first line after the heading, first line of the next section or one past the
+    last line), 1-based; None when the note has no such section, in which case the heading is
+    created at the end of the note."""
+    if not new_lines:
+        return text
+    nl = newline_of(text)
+    lines = lines_of(text)
+    if section is None:
+        sep = "" if not text or text.endswith(("\n", "\r")) else nl
+        lead = nl if text else ""
+        return text + sep + lead + nl.join([f"## {FOLLOW_UPS}", *new_lines]) + nl
+    start, stop = section
+    last = start - 1  # the heading's last line, when the section is empty
+    for index in range(start, min(stop, len(lines) + 1)):
+        if lines[index - 1].strip():
+            last = index
+    before = "".join(lines[:last])
+    after = "".join(lines[last:])
+    if before and not before.endswith(("\n", "\r")):
+        return before + nl + nl.join(new_lines) + after
+    return before + nl.join(new_lines) + nl + after
+
+
+def append_sections(text: str, sections: list[str]) -> str:
+    """Append draft sections (`\\n` lines) at the end of the note, after a blank line."""
+    if not sections:
+        return text
+    nl = newline_of(text)
+    out = text
+    if out and not out.endswith(("\n", "\r")):
+        out += nl
+    for section in sections:
+        body = nl.join(section.rstrip("\n").split("\n")) + nl
+        out += (nl if out else "") + body
+    return out

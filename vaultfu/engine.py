@@ -1,22 +1,34 @@
 """Open the vault, parse the notes, plan, render, write: the one place that wires it together.
 
-All disk access goes through `vault`; everything else called here is pure.
+All disk access goes through `vault`; everything else called here is pure. A run is planned in
+memory first (ticks carried back, then tasks, drafts and cancellations, then the agenda), and
+only then written, note by note, each write checked against a concurrent change.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import vault
 from .agenda import render_region
 from .config import Config
-from .edits import RegionError, replace_region
+from .drafts import DraftError, draft_section, heading
+from .edits import (
+    RegionError,
+    append_sections,
+    insert_tasks,
+    is_follow_ups,
+    region_of,
+    replace_region,
+    set_task_mark,
+)
 from .errors import NoteError, WriteConflict
-from .model import Agenda, Interview, Person, Problem
+from .model import Action, Agenda, Interview, Kind, Person, Problem, Task, TaskStatus
 from .notes import (
     BOM,
     decode,
@@ -25,9 +37,25 @@ from .notes import (
     load_frontmatter,
     might_be,
     parse_interview,
+    parse_structure,
     person_from,
 )
-from .playbook import Plan, plan
+from .playbook import Plan, plan, user_task_id
+
+# ---------------------------------------------------------------------------------------------
+# Reading the vault
+
+
+@dataclass(frozen=True)
+class Source:
+    """An interview note as read: the bytes a write must still find, and its text."""
+
+    snapshot: vault.Snapshot
+    text: str  # without the BOM
+    bom: bool
+
+    def encode(self, text: str) -> bytes:
+        return ((BOM if self.bom else "") + text).encode("utf-8")
 
 
 @dataclass(frozen=True)
@@ -37,6 +65,7 @@ class Loaded:
     interviews: tuple[Interview, ...]
     problems: tuple[Problem, ...]
     names: dict[str, list[str]]  # casefolded note name → paths, for links
+    sources: dict[str, Source] = field(default_factory=dict)  # interview notes only
 
     def link_for(self, path: str) -> str:
         """How to link a note: its name when that is unique in the vault, else its path."""
@@ -59,20 +88,34 @@ class Loaded:
         return min(candidates, key=lambda p: (p.count("/"), len(p), p))
 
 
-@dataclass(frozen=True)
-class AgendaRun:
-    agenda: Agenda
-    agenda_path: str
-    written: bool  # the agenda note was changed on disk
-    region: str
-    pinned: bool  # the day came from `.vaultfu.toml`
+def parse_one(
+    rel: str, data: bytes, config: Config
+) -> tuple[Interview, tuple[Problem, ...]] | None:
+    """One note's bytes → its interview facts, or None when it is not an interview note."""
+    text = decode(data, rel) if data[:3] == b"---" or data[:6] == b"\xef\xbb\xbf---" else None
+    if text is None:
+        return None
+    return parse_text(rel, text, config)
+
+
+def parse_text(rel: str, text: str, config: Config) -> tuple[Interview, tuple[Problem, ...]] | None:
+    if not might_be(text, config.type_value):
+        return None
+    block = find_frontmatter(text)
+    if block is None:
+        return None
+    fields = load_frontmatter(block, rel)
+    if fields is None or not is_interview(fields, config.type_key, config.type_value):
+        return None
+    return parse_interview(fields, block, text[block.body_offset :], rel)
 
 
 def load(root: Path, config: Config) -> Loaded:
     names: dict[str, list[str]] = defaultdict(list)
     interviews: list[Interview] = []
     problems: list[Problem] = []
-    word = config.type_value
+    sources: dict[str, Source] = {}
+    word = config.type_value.encode().lower()
     agenda_rel = config.agenda.replace("\\", "/")
     for rel in vault.scan(root):
         names[rel.rsplit("/", 1)[-1][:-3].casefold()].append(rel)
@@ -88,34 +131,20 @@ def load(root: Path, config: Config) -> Loaded:
         try:
             found = parse_one(rel, snap.data, config)
         except NoteError as exc:
-            if word.encode().lower() in snap.data[:4096].lower():
+            if word in snap.data[:4096].lower():
                 problems.append(Problem(exc.path, exc.line, exc.message))
             continue
         if found:
             interview, lesser = found
             interviews.append(interview)
             problems.extend(lesser)
-    loaded = Loaded(tuple(interviews), tuple(problems), dict(names))
-    return replace(loaded, interviews=tuple(_resolve_people(root, loaded)))
+            bom = snap.data.startswith(BOM.encode())
+            sources[rel] = Source(snap, decode(snap.data, rel), bom)
+    loaded = Loaded(tuple(interviews), tuple(problems), dict(names), sources)
+    return replace(loaded, interviews=tuple(_resolve_people(root, loaded, loaded.interviews)))
 
 
-def parse_one(
-    rel: str, data: bytes, config: Config
-) -> tuple[Interview, tuple[Problem, ...]] | None:
-    """One note's bytes → its interview facts, or None when it is not an interview note."""
-    text = decode(data, rel) if data[:3] == b"---" or data[:6] == b"\xef\xbb\xbf---" else None
-    if text is None or not might_be(text, config.type_value):
-        return None
-    block = find_frontmatter(text)
-    if block is None:
-        return None
-    fields = load_frontmatter(block, rel)
-    if fields is None or not is_interview(fields, config.type_key, config.type_value):
-        return None
-    return parse_interview(fields, block, text[block.body_offset :], rel)
-
-
-def _resolve_people(root: Path, loaded: Loaded) -> Iterable[Interview]:
+def _resolve_people(root: Path, loaded: Loaded, notes: Iterable[Interview]) -> Iterable[Interview]:
     """Fill in `[[Person note]]` links from the person notes' frontmatter."""
     cache: dict[str, Person] = {}
 
@@ -138,7 +167,7 @@ def _resolve_people(root: Path, loaded: Loaded) -> Iterable[Interview]:
         found = cache[key]
         return replace(found, name=person.name) if person.name != person.link else found
 
-    for note in loaded.interviews:
+    for note in notes:
         if not any(p.link for p in (*note.interviewers, *note.references)):
             yield note
             continue
@@ -149,52 +178,381 @@ def _resolve_people(root: Path, loaded: Loaded) -> Iterable[Interview]:
         )
 
 
-def make_plan(loaded: Loaded, config: Config, today: dt.date) -> Plan:
-    return plan(loaded.interviews, today=today, rules=config.playbook)
+# ---------------------------------------------------------------------------------------------
+# Editing one interview note (pure: text in, text out)
 
 
-def run_agenda(root: Path, *, today: dt.date | None, clock: dt.date, write: bool) -> AgendaRun:
-    """`vaultfu agenda`: plan and, unless `write` is False, rewrite the agenda's region."""
+def note_task_line(action: Action, draft: str | None, done: dt.date | None = None) -> str:
+    """The task line vaultfu writes into an interview note."""
+    parts = [action.text]
+    if action.channel.value != "none":
+        parts.append(action.channel.value)
+    if draft:
+        parts.append(f"[[#{draft}|draft]]")
+    box, stamp = ("x", f" ✅ {done.isoformat()}") if done else (" ", "")
+    return f"- [{box}] {' · '.join(parts)} 📅 {action.due.isoformat()} 🆔 {action.id}{stamp}"
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """What a run wants of the notes; each note's edits are derived from it and its own text,
+    so they can be planned again on a fresh read."""
+
+    today: dt.date
+    ticks: Mapping[str, tuple[TaskStatus, dt.date]]  # id → done or cancelled, on a day
+    actions: Mapping[str, Action]  # every action that applies, by id
+    materialize: frozenset[str] = frozenset()  # ids whose task (and draft) belong in the notes
+    force_drafts: frozenset[str] = frozenset()  # ids to draft again even with a task present
+    drafts: Mapping[str, str] = field(default_factory=dict)  # id → rendered section
+    cancel_stale: bool = True
+
+
+def _tasks_of(text: str, rel: str, config: Config) -> tuple[Interview | None, tuple[Task, ...]]:
+    found = parse_text(rel, text, config)
+    if found is None:
+        return None, ()
+    return found[0], found[0].tasks
+
+
+def carry_ticks(text: str, rel: str, config: Config, wanted: Wanted) -> str:
+    """Phase one: ticks from the agenda or `vaultfu done` land on their task lines; a task
+    ticked by hand without a date gets today's ✅; a ticked action with no line yet gets one."""
+    interview, tasks = _tasks_of(text, rel, config)
+    if interview is None:
+        return text
+    present = set()
+    for task in tasks:
+        ident = task.id if task.is_vaultfu else user_task_id(interview, task)
+        present.add(ident)
+        tick = wanted.ticks.get(ident)  # type: ignore[arg-type]
+        if tick and task.status is TaskStatus.OPEN:
+            status, day = tick
+            mark, emoji = ("x", "✅") if status is TaskStatus.DONE else ("-", "❌")
+            text = set_task_mark(text, task.line, mark, f"{emoji} {day.isoformat()}")
+        elif task.is_vaultfu and task.status is TaskStatus.DONE and task.done is None:
+            text = set_task_mark(text, task.line, "x", f"✅ {wanted.today.isoformat()}")
+    missing = [
+        wanted.actions[i]
+        for i, (status, _) in wanted.ticks.items()
+        if status is TaskStatus.DONE
+        and i not in present
+        and i in wanted.actions
+        and wanted.actions[i].note == rel
+    ]
+    if missing:
+        lines = [note_task_line(a, None, wanted.ticks[a.id][1]) for a in missing]
+        text = insert_tasks(text, _follow_ups_section(text, rel, config), lines)
+    return text
+
+
+def _follow_ups_section(text: str, rel: str, config: Config) -> tuple[int, int] | None:
+    block = find_frontmatter(text)
+    if block is None:
+        return None
+    structure = parse_structure(text[block.body_offset :], block.body_line, rel)
+    headings = structure.headings
+    for index, h in enumerate(headings):
+        if is_follow_ups(h.level, h.title):
+            stop = next((n.line for n in headings[index + 1 :] if n.level <= 2), 10**9)
+            return h.end, stop
+    return None
+
+
+def add_follow_ups(text: str, rel: str, config: Config, wanted: Wanted) -> str:
+    """Phase two: due actions get their task line (and draft); stale ones are cancelled."""
+    interview, tasks = _tasks_of(text, rel, config)
+    if interview is None:
+        return text
+    present = {t.id for t in tasks if t.id}
+    if wanted.cancel_stale:
+        for task in tasks:
+            if task.is_vaultfu and task.status is TaskStatus.OPEN and task.id not in wanted.actions:
+                text = set_task_mark(text, task.line, "-", f"❌ {wanted.today.isoformat()}")
+    new_lines, sections = [], []
+    for ident in sorted(wanted.materialize, key=lambda i: _order(wanted.actions[i])):
+        action = wanted.actions[ident]
+        if action.note != rel:
+            continue
+        draft = wanted.drafts.get(ident)
+        if ident not in present:
+            new_lines.append(note_task_line(action, heading(action) if draft else None))
+            if draft:
+                sections.append(draft)
+        elif ident in wanted.force_drafts and draft:
+            sections.append(draft)
+    text = insert_tasks(text, _follow_ups_section(text, rel, config), new_lines)
+    return append_sections(text, sections)
+
+
+def _order(action: Action) -> tuple[dt.date, str, str]:
+    return (action.due, action.kind.value, action.person.name if action.person else "")
+
+
+def edit_note(text: str, rel: str, config: Config, wanted: Wanted) -> str:
+    return add_follow_ups(carry_ticks(text, rel, config, wanted), rel, config, wanted)
+
+
+def check_edit(before: str, after: str, rel: str, config: Config, wanted: Wanted) -> str | None:
+    """What is wrong with an edit, or None. Refuses any edit a second run would repeat."""
+    if after == before:
+        return None
+    block = find_frontmatter(before)
+    if block is None or not after.startswith(before[: block.body_offset]):
+        return "the edit would change the frontmatter; left as it is"
+    again = edit_note(after, rel, config, wanted)
+    if again != after:
+        return (
+            "vaultfu cannot place its task lines where Markdown reads them as tasks "
+            "(is there an unclosed code block?); left as it is"
+        )
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# A run
+
+
+@dataclass(frozen=True)
+class Write:
+    rel: str
+    before: bytes
+    after: bytes
+
+    def diff(self) -> str:
+        old = self.before.decode("utf-8", "replace").splitlines(keepends=True)
+        new = self.after.decode("utf-8", "replace").splitlines(keepends=True)
+        return "".join(difflib.unified_diff(old, new, f"a/{self.rel}", f"b/{self.rel}"))
+
+
+@dataclass(frozen=True)
+class Request:
+    """What the command asks for beyond the agenda itself."""
+
+    done: Mapping[str, dt.date] = field(default_factory=dict)  # `vaultfu done ID --on DATE`
+    draft_note: str | None = None  # `vaultfu draft NOTE`
+    draft_kind: Kind | None = None
+    force: bool = False
+
+
+@dataclass(frozen=True)
+class RunResult:
+    agenda: Agenda
+    agenda_path: str
+    region: str
+    pinned: bool  # the day came from `.vaultfu.toml`
+    writes: tuple[Write, ...]  # planned writes (all of them, written or not)
+    written: tuple[str, ...]  # what was really written
+    drafted: tuple[Action, ...] = ()  # actions that got a new draft this run
+
+    @property
+    def agenda_written(self) -> bool:
+        return self.agenda_path in self.written
+
+
+Ticks = dict[str, tuple[TaskStatus, dt.date]]
+
+
+def agenda_ticks(text: str | None, rel: str, today: dt.date) -> Ticks:
+    """Boxes the user ticked (or cancelled) inside the agenda's region."""
+    region = region_of(text or "")
+    if not region:
+        return {}
+    ticks: Ticks = {}
+    for task in parse_structure(region, 1, rel).tasks:
+        if task.id and task.status is not TaskStatus.OPEN:
+            ticks[task.id] = (task.status, today)
+    return ticks
+
+
+def run(
+    root: Path,
+    *,
+    today: dt.date | None,
+    clock: dt.date,
+    write: bool,
+    request: Request | None = None,
+) -> RunResult:
+    """Plan everything, then write (or, with write=False, only return the planned writes)."""
+    request = request or Request()
     root = vault.open_vault(root)
     config = vault.read_config(root)
     day = today or config.today or clock
     loaded = load(root, config)
-    result = make_plan(loaded, config, day)
     problems = list(loaded.problems)
+    agenda_snap = vault.read(root, config.agenda)
+    try:
+        agenda_text = decode(agenda_snap.data, config.agenda) if agenda_snap.data else None
+    except NoteError as exc:
+        problems.append(Problem(exc.path, exc.line, exc.message))
+        agenda_text = None
+        agenda_snap = replace(agenda_snap, rel="")  # never written
+
+    # Phase one: carry ticks back into the notes (in memory).
+    first = plan(loaded.interviews, today=day, rules=config.playbook)
+    ticks = agenda_ticks(agenda_text, config.agenda, day)
+    ticks.update({i: (TaskStatus.DONE, on) for i, on in request.done.items()})
+    wanted = Wanted(today=day, ticks=ticks, actions={a.id: a for a in first.actions})
+    texts = {rel: carry_ticks(src.text, rel, config, wanted) for rel, src in loaded.sources.items()}
+    interviews = _reparse(root, loaded, texts, config)
+
+    # Phase two: plan again and add what is due.
+    second = plan(interviews, today=day, rules=config.playbook)
+    wanted = _wanted(root, config, second, interviews, day, ticks, request, problems)
+    edits: dict[str, str] = {}
+    for rel, src in loaded.sources.items():
+        new = add_follow_ups(texts[rel], rel, config, wanted)
+        trouble = check_edit(src.text, new, rel, config, wanted)
+        if trouble:
+            problems.append(Problem(rel, None, trouble))
+            continue
+        if new != src.text:
+            edits[rel] = new
+
     agenda = Agenda(
         today=day,
-        actions=result.open(),
-        waiting=result.waiting,
-        problems=tuple(sorted(problems, key=lambda p: (p.path, p.line or 0))),
+        actions=second.open(),
+        waiting=second.waiting,
+        problems=tuple(sorted(problems, key=lambda p: (p.path, p.line or 0, p.message))),
     )
     region = render_region(agenda, loaded.link_for)
-    written = False
-    if write:
+    writes: list[Write] = []
+    for rel, new in sorted(edits.items()):
+        src = loaded.sources[rel]
+        writes.append(Write(rel, src.snapshot.data or b"", src.encode(new)))
+    if agenda_snap.rel:
         try:
-            written = write_agenda(root, config.agenda, region)
-        except NoteError as exc:
-            problem = Problem(exc.path, exc.line, exc.message)
-            agenda = replace(agenda, problems=(*agenda.problems, problem))
-    return AgendaRun(
-        agenda, config.agenda, written, region, today is None and config.today is not None
+            new_agenda = replace_region(agenda_text or "", region)
+            bom = BOM if (agenda_snap.data or b"").startswith(BOM.encode()) else ""
+            after = (bom + new_agenda).encode("utf-8")
+            if after != agenda_snap.data:
+                writes.append(Write(config.agenda, agenda_snap.data or b"", after))
+        except RegionError as exc:
+            problems.append(Problem(config.agenda, exc.line, str(exc)))
+    drafted = tuple(
+        a
+        for a in (wanted.actions[i] for i in sorted(wanted.drafts))
+        if a.note in edits
+        and edits[a.note].count(heading(a)) > loaded.sources[a.note].text.count(heading(a))
+    )
+    written: list[str] = []
+    if write:
+        for w in writes:
+            try:
+                if _write_one(root, w, loaded, agenda_snap, config, wanted, region):
+                    written.append(w.rel)
+            except NoteError as exc:
+                problems.append(Problem(exc.path, exc.line, exc.message))
+    agenda = replace(
+        agenda, problems=tuple(sorted(problems, key=lambda p: (p.path, p.line or 0, p.message)))
+    )
+    pinned = today is None and config.today is not None
+    return RunResult(agenda, config.agenda, region, pinned, tuple(writes), tuple(written), drafted)
+
+
+def _reparse(
+    root: Path, loaded: Loaded, texts: Mapping[str, str], config: Config
+) -> tuple[Interview, ...]:
+    changed = {rel for rel, text in texts.items() if text != loaded.sources[rel].text}
+    if not changed:
+        return loaded.interviews
+    fresh = []
+    for note in loaded.interviews:
+        if note.path in changed:
+            found = parse_text(note.path, texts[note.path], config)
+            if found:
+                (new,) = _resolve_people(root, loaded, [found[0]])
+                fresh.append(new)
+                continue
+        fresh.append(note)
+    return tuple(fresh)
+
+
+def _wanted(
+    root: Path,
+    config: Config,
+    result: Plan,
+    interviews: tuple[Interview, ...],
+    day: dt.date,
+    ticks: Mapping[str, tuple[TaskStatus, dt.date]],
+    request: Request,
+    problems: list[Problem],
+) -> Wanted:
+    by_path = {n.path: n for n in interviews}
+    lead = dt.timedelta(days=config.lead_days)
+    materialize: set[str] = set()
+    force: set[str] = set()
+    for action in result.open():
+        if action.kind is Kind.TASK:
+            continue
+        if request.draft_note is not None:
+            if action.note != request.draft_note or not action.kind.sends_message:
+                continue
+            if request.draft_kind is not None and action.kind is not request.draft_kind:
+                continue
+            materialize.add(action.id)
+            if request.force:
+                force.add(action.id)
+        elif config.write_notes and action.due - lead <= day:
+            materialize.add(action.id)
+    drafts: dict[str, str] = {}
+    templates: dict[Kind, str] = {}
+    for ident in sorted(materialize):
+        action = next(a for a in result.actions if a.id == ident)
+        if not action.kind.sends_message:
+            continue
+        try:
+            if action.kind not in templates:
+                templates[action.kind] = vault.read_template(root, action.kind.value)
+            drafts[ident] = draft_section(
+                action, by_path[action.note], templates[action.kind], config.user_name
+            )
+        except (DraftError, OSError, UnicodeDecodeError) as exc:
+            where = f".vaultfu/templates/{action.kind.value}.md"
+            problems.append(Problem(where, None, f"template cannot be used: {exc}"))
+    return Wanted(
+        today=day,
+        ticks=ticks,
+        actions={a.id: a for a in result.actions},
+        materialize=frozenset(materialize),
+        force_drafts=frozenset(force),
+        drafts=drafts,
+        cancel_stale=config.write_notes,
     )
 
 
-def write_agenda(root: Path, rel: str, region: str, attempts: int = 3) -> bool:
-    """Rewrite only the agenda's region; re-read and retry when the note changes under us."""
+def _write_one(
+    root: Path,
+    w: Write,
+    loaded: Loaded,
+    agenda_snap: vault.Snapshot,
+    config: Config,
+    wanted: Wanted,
+    region: str,
+    attempts: int = 3,
+) -> bool:
+    """Write one planned change; when the file changed under us, read it again and plan this
+    note's edits again on what is there now (never over the other writer's bytes)."""
+    is_agenda = w.rel == config.agenda
+    snap = agenda_snap if is_agenda else loaded.sources[w.rel].snapshot
+    data = w.after
     for _ in range(attempts):
-        snap = vault.read(root, rel)
-        data = snap.data or b""
-        text = decode(data, rel)
-        bom = BOM if data.startswith(BOM.encode()) else ""
         try:
-            new = replace_region(text, region)
-        except RegionError as exc:
-            raise NoteError(rel, exc.line, str(exc)) from None
-        try:
-            return vault.write(root, snap, (bom + new).encode("utf-8"))
+            return vault.write(root, snap, data)
         except WriteConflict:
-            continue
+            snap = vault.read(root, w.rel)
+            text = decode(snap.data or b"", w.rel)
+            bom = BOM if (snap.data or b"").startswith(BOM.encode()) else ""
+            if is_agenda:
+                try:
+                    new = replace_region(text, region)
+                except RegionError as exc:
+                    raise NoteError(w.rel, exc.line, str(exc)) from None
+            else:
+                new = edit_note(text, w.rel, config, wanted)
+                trouble = check_edit(text, new, w.rel, config, wanted)
+                if trouble:
+                    raise NoteError(w.rel, None, trouble) from None
+            data = (bom + new).encode("utf-8")
         except OSError as exc:
-            raise NoteError(rel, None, f"cannot be written ({exc.strerror})") from None
-    raise NoteError(rel, None, "kept changing while vaultfu tried to write it; left as it is")
+            raise NoteError(w.rel, None, f"cannot be written ({exc.strerror})") from None
+    raise NoteError(w.rel, None, "kept changing while vaultfu tried to write it; left as it is")

@@ -94,6 +94,14 @@ class Block:
     body_line: int  # the file line the body starts on
 
 
+_BREAK = re.compile(r"\r\n|\n|\r")
+
+
+def count_breaks(text: str, end: int) -> int:
+    """Line breaks (`\\r\\n`, `\\n` or `\\r`, as Markdown counts them) in text[:end]."""
+    return len(_BREAK.findall(text, 0, end))
+
+
 def decode(data: bytes, path: str) -> str:
     """Bytes to text, dropping a UTF-8 BOM. Not UTF-8: a NoteError naming the line."""
     try:
@@ -118,7 +126,7 @@ def find_frontmatter(text: str) -> Block | None:
         yaml=yaml_text,
         first_line=2,
         body_offset=close.end(),
-        body_line=text.count("\n", 0, close.end()) + 1,
+        body_line=count_breaks(text, close.end()) + 1,
     )
 
 
@@ -142,7 +150,7 @@ def key_line(block: Block, key: str) -> int | None:
     found = pattern.search(block.yaml)
     if not found:
         return None
-    return block.first_line + block.yaml.count("\n", 0, found.start())
+    return block.first_line + count_breaks(block.yaml, found.start())
 
 
 def might_be(text: str, word: str) -> bool:
@@ -180,6 +188,7 @@ class Heading:
     level: int
     title: str
     line: int  # 1-based file line
+    end: int  # the file line after the heading (a setext heading spans two lines)
 
 
 @dataclass(frozen=True)
@@ -230,6 +239,7 @@ def parse_structure(body: str, body_line: int, path: str) -> Structure:
                     level=int(token.tag[1:]),
                     title=tokens[i + 1].content.strip(),
                     line=body_line + token.map[0],
+                    end=body_line + token.map[1],
                 )
             )
         elif (

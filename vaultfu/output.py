@@ -5,11 +5,14 @@ Coloured on a terminal; plain when piped or when NO_COLOR is set (rich honours b
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 
 from rich.console import Console
 from rich.text import Text
 
 from .agenda import SECTIONS, fmt_day, late_text, section_of
+from .drafts import heading
+from .engine import RunResult, Write
 from .model import Agenda
 
 STYLE = {"Overdue": "bold red", "Today": "bold yellow", "Next 7 days": "cyan", "Later": "dim"}
@@ -19,9 +22,7 @@ def console(stderr: bool = False) -> Console:
     return Console(file=sys.stderr if stderr else sys.stdout, highlight=False, soft_wrap=True)
 
 
-def show_agenda(
-    out: Console, agenda: Agenda, *, vault: str, note: str, written: bool, pinned: bool, write: bool
-) -> None:
+def show_agenda(out: Console, agenda: Agenda, *, vault: str, pinned: bool) -> None:
     today = agenda.today
     head = Text(f"vaultfu · {today:%A} {today.day} {today:%B %Y}", style="bold")
     head.append(f" · {vault}", style="dim")
@@ -55,8 +56,35 @@ def show_agenda(
         out.print(Text(f"\nProblems ({len(agenda.problems)})", style="bold red"))
         for p in agenda.problems:
             out.print(Text(f"  {p}", style="red"))
-    if write:
-        status = f"{note} updated" if written else f"{note} unchanged"
-    else:
-        status = "--no-write: nothing written"
-    out.print(Text(f"\n{status}", style="dim"))
+
+
+def show_writes(out: Console, run: RunResult, *, no_write: bool) -> None:
+    if no_write:
+        out.print(Text("\n--no-write: nothing written", style="dim"))
+        return
+    out.print()
+    for action in run.drafted:
+        out.print(Text(f"draft added: {action.note} → {heading(action)}", style="green"))
+    notes = [rel for rel in run.written if rel != run.agenda_path]
+    if notes:
+        out.print(Text(f"updated {len(notes)} note(s): {', '.join(notes)}", style="dim"))
+    state = "updated" if run.agenda_written else "unchanged"
+    out.print(Text(f"{run.agenda_path} {state}", style="dim"))
+
+
+def show_diffs(out: Console, writes: Sequence[Write]) -> None:
+    """`--dry-run`: the unified diff of every planned write."""
+    if not writes:
+        out.print("nothing to write")
+        return
+    for write in writes:
+        out.print(Text(write.diff()), end="")
+
+
+def show_ids(out: Console, agenda: Agenda) -> None:
+    """`vaultfu done` with no id: the open follow-ups and their ids."""
+    for action in agenda.actions:
+        line = Text(f"{action.id}  ", style="bold")
+        line.append(f"{action.due.isoformat()}  ", style=STYLE[section_of(action, agenda.today)])
+        line.append(action.text)
+        out.print(line)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib.resources
 import os
 import stat
 import tempfile
@@ -151,3 +152,16 @@ def write(root: Path, expected: Snapshot, data: bytes) -> bool:
         finally:
             os.close(dir_fd)
     return True
+
+
+def read_template(root: Path, kind: str) -> str:
+    """The draft template for a kind: the vault's `.vaultfu/templates/<kind>.md` when it has
+    one (and it lies inside the vault), else the one shipped with vaultfu."""
+    override = root / ".vaultfu" / "templates" / f"{kind}.md"
+    if override.is_file():
+        real = Path(os.path.realpath(override))
+        if not real.is_relative_to(root):
+            raise OSError(f"{override.relative_to(root)} points outside the vault")
+        return real.read_text(encoding="utf-8-sig")
+    shipped = importlib.resources.files("vaultfu") / "templates" / f"{kind}.md"
+    return shipped.read_text(encoding="utf-8")

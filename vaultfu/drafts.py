@@ -1,0 +1,100 @@
+"""Action → ready-to-edit draft text, from a Jinja2 template in a sandbox (pure).
+
+A value the note does not give shows as a visible `[placeholder]`, never as `None` or a gap.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from typing import Any
+
+from jinja2 import TemplateError, Undefined
+from jinja2.sandbox import SandboxedEnvironment
+
+from .model import Action, Interview, Kind
+
+KIND_LABEL = {
+    Kind.THANK_YOU_EMAIL: "thank-you email",
+    Kind.THANK_YOU_NOTE: "handwritten thank-you note",
+    Kind.NOTIFY_REFERENCES: "reference heads-up",
+    Kind.STATUS_CHECK: "status check",
+    Kind.STATUS_CHECK_2: "second status check",
+    Kind.COMPETING_OFFER: "competing offer",
+    Kind.OFFER_RESPONSE: "offer answer",
+    Kind.REJECTION_THANK_YOU: "thank-you after the decision",
+    Kind.CONNECT: "LinkedIn invitation",
+    Kind.KEEP_IN_TOUCH: "keep in touch",
+}
+
+
+class DraftError(ValueError):
+    """A template that cannot be rendered (a user's template with a mistake)."""
+
+
+class Placeholder(Undefined):
+    """An unknown name in a template renders as `[name]`, visible, never empty."""
+
+    def __str__(self) -> str:
+        return f"[{self._undefined_name or 'missing'}]"
+
+
+@lru_cache(maxsize=1)
+def _environment() -> SandboxedEnvironment:
+    # No loader: a template cannot include or import files; the sandbox blocks Python internals.
+    return SandboxedEnvironment(
+        undefined=Placeholder, autoescape=False, keep_trailing_newline=False
+    )
+
+
+def _long(day: dt.date | None, placeholder: str) -> str:
+    return f"{day:%A} {day.day} {day:%B}" if day else f"[{placeholder}]"
+
+
+def heading(action: Action) -> str:
+    """The draft section's heading: unique in its note, and linkable as `[[#…]]`."""
+    who = f" to {action.person.name}" if action.person else ""
+    return f"Draft — {KIND_LABEL[action.kind]}{who} ({action.due.day} {action.due:%b})"
+
+
+def context(action: Action, note: Interview, user_name: str | None) -> dict[str, Any]:
+    person = action.person
+    interviewers = [p.name for p in note.interviewers]
+    return {
+        "kind": action.kind.value,
+        "channel": action.channel.value,
+        "person_name": person.name if person else "[name]",
+        "first_name": person.first_name if person else "[first name]",
+        "email": (person.email if person else None) or "[email]",
+        "phone": (person.phone if person else None) or "[phone]",
+        "title": (person.title if person else None) or "[title]",
+        "company": note.company or "[company]",
+        "role": note.role or "[role]",
+        "round": note.round or "[round]",
+        "final_round": note.final_round,
+        "interview_day": _long(note.day, "interview day"),
+        "interview_date": note.day.isoformat() if note.day else "[interview date]",
+        "topic": note.topics[0] if note.topics else "[something you discussed]",
+        "topics": list(note.topics),
+        "interviewers": " or ".join(interviewers) if interviewers else "[the interviewer]",
+        "decision_by": _long(note.decision_by, "decision date") if note.decision_by else "",
+        "offer_deadline": _long(note.offer_deadline, "deadline") if note.offer_deadline else "",
+        "user_name": user_name or "[your name]",
+        "due": action.due.isoformat(),
+    }
+
+
+def render(template: str, values: dict[str, Any]) -> str:
+    try:
+        text = _environment().from_string(template).render(values)
+    except TemplateError as exc:
+        raise DraftError(str(exc)) from None
+    except (ValueError, TypeError, AttributeError) as exc:
+        raise DraftError(f"template failed: {exc}") from None
+    return text.strip("\n")
+
+
+def draft_section(action: Action, note: Interview, template: str, user_name: str | None) -> str:
+    """The section appended to the note: a heading and the rendered message (`\\n` lines)."""
+    body = render(template, context(action, note, user_name))
+    return f"## {heading(action)}\n\n{body}\n"
