@@ -36,6 +36,8 @@ class Placeholder(Undefined):
     """An unknown name in a template renders as `[name]`, visible, never empty."""
 
     def __str__(self) -> str:
+        if self._undefined_hint is not None:  # the sandbox refused something: say so
+            self._fail_with_undefined_error()
         return f"[{self._undefined_name or 'missing'}]"
 
 

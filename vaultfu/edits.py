@@ -138,5 +138,6 @@ def append_sections(text: str, sections: list[str]) -> str:
         out += nl
     for section in sections:
         body = nl.join(section.rstrip("\n").split("\n")) + nl
-        out += (nl if out else "") + body
+        blank = not out or out.endswith(nl + nl) or out == nl
+        out += ("" if blank else nl) + body
     return out

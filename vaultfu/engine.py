@@ -299,7 +299,7 @@ def check_edit(before: str, after: str, rel: str, config: Config, wanted: Wanted
     block = find_frontmatter(before)
     if block is None or not after.startswith(before[: block.body_offset]):
         return "the edit would change the frontmatter; left as it is"
-    again = edit_note(after, rel, config, wanted)
+    again = edit_note(after, rel, config, replace(wanted, force_drafts=frozenset()))
     if again != after:
         return (
             "vaultfu cannot place its task lines where Markdown reads them as tasks "
@@ -364,28 +364,36 @@ def agenda_ticks(text: str | None, rel: str, today: dt.date) -> Ticks:
     return ticks
 
 
-def run(
-    root: Path,
-    *,
-    today: dt.date | None,
-    clock: dt.date,
-    write: bool,
-    request: Request | None = None,
-) -> RunResult:
-    """Plan everything, then write (or, with write=False, only return the planned writes)."""
+@dataclass(frozen=True)
+class Prepared:
+    """A planned run: everything read and decided, nothing written yet."""
+
+    root: Path
+    config: Config
+    loaded: Loaded
+    agenda_snap: vault.Snapshot | None  # None: the agenda note cannot be written
+    wanted: Wanted
+    result: RunResult
+
+
+def prepare(
+    root: Path, *, today: dt.date | None, clock: dt.date, request: Request | None = None
+) -> Prepared:
+    """Read the vault and plan every write, in memory."""
     request = request or Request()
     root = vault.open_vault(root)
     config = vault.read_config(root)
     day = today or config.today or clock
     loaded = load(root, config)
     problems = list(loaded.problems)
-    agenda_snap = vault.read(root, config.agenda)
+    agenda_snap: vault.Snapshot | None = vault.read(root, config.agenda)
+    agenda_text = None
     try:
-        agenda_text = decode(agenda_snap.data, config.agenda) if agenda_snap.data else None
+        if agenda_snap and agenda_snap.data is not None:
+            agenda_text = decode(agenda_snap.data, config.agenda)
     except NoteError as exc:
         problems.append(Problem(exc.path, exc.line, exc.message))
-        agenda_text = None
-        agenda_snap = replace(agenda_snap, rel="")  # never written
+        agenda_snap = None
 
     # Phase one: carry ticks back into the notes (in memory).
     first = plan(loaded.interviews, today=day, rules=config.playbook)
@@ -404,22 +412,16 @@ def run(
         trouble = check_edit(src.text, new, rel, config, wanted)
         if trouble:
             problems.append(Problem(rel, None, trouble))
-            continue
-        if new != src.text:
+        elif new != src.text:
             edits[rel] = new
 
-    agenda = Agenda(
-        today=day,
-        actions=second.open(),
-        waiting=second.waiting,
-        problems=tuple(sorted(problems, key=lambda p: (p.path, p.line or 0, p.message))),
-    )
-    region = render_region(agenda, loaded.link_for)
-    writes: list[Write] = []
-    for rel, new in sorted(edits.items()):
-        src = loaded.sources[rel]
-        writes.append(Write(rel, src.snapshot.data or b"", src.encode(new)))
-    if agenda_snap.rel:
+    agenda = Agenda(today=day, actions=second.open(), waiting=second.waiting, problems=())
+    region = render_region(replace(agenda, problems=_sorted(problems)), loaded.link_for)
+    writes = [
+        Write(rel, loaded.sources[rel].snapshot.data or b"", loaded.sources[rel].encode(new))
+        for rel, new in sorted(edits.items())
+    ]
+    if agenda_snap is not None:
         try:
             new_agenda = replace_region(agenda_text or "", region)
             bom = BOM if (agenda_snap.data or b"").startswith(BOM.encode()) else ""
@@ -428,25 +430,55 @@ def run(
                 writes.append(Write(config.agenda, agenda_snap.data or b"", after))
         except RegionError as exc:
             problems.append(Problem(config.agenda, exc.line, str(exc)))
+            agenda_snap = None
     drafted = tuple(
         a
-        for a in (wanted.actions[i] for i in sorted(wanted.drafts))
+        for a in sorted((wanted.actions[i] for i in wanted.drafts), key=_order)
         if a.note in edits
         and edits[a.note].count(heading(a)) > loaded.sources[a.note].text.count(heading(a))
     )
-    written: list[str] = []
-    if write:
-        for w in writes:
-            try:
-                if _write_one(root, w, loaded, agenda_snap, config, wanted, region):
-                    written.append(w.rel)
-            except NoteError as exc:
-                problems.append(Problem(exc.path, exc.line, exc.message))
-    agenda = replace(
-        agenda, problems=tuple(sorted(problems, key=lambda p: (p.path, p.line or 0, p.message)))
+    result = RunResult(
+        agenda=replace(agenda, problems=_sorted(problems)),
+        agenda_path=config.agenda,
+        region=region,
+        pinned=today is None and config.today is not None,
+        writes=tuple(writes),
+        written=(),
+        drafted=drafted,
     )
-    pinned = today is None and config.today is not None
-    return RunResult(agenda, config.agenda, region, pinned, tuple(writes), tuple(written), drafted)
+    return Prepared(root, config, loaded, agenda_snap, wanted, result)
+
+
+def commit(prepared: Prepared) -> RunResult:
+    """Carry out the planned writes, each atomic and checked against a concurrent change."""
+    result = prepared.result
+    written: list[str] = []
+    problems = list(result.agenda.problems)
+    for w in result.writes:
+        try:
+            if _write_one(prepared, w):
+                written.append(w.rel)
+        except NoteError as exc:
+            problems.append(Problem(exc.path, exc.line, exc.message))
+    agenda = replace(result.agenda, problems=_sorted(problems))
+    return replace(result, agenda=agenda, written=tuple(written))
+
+
+def run(
+    root: Path,
+    *,
+    today: dt.date | None,
+    clock: dt.date,
+    write: bool,
+    request: Request | None = None,
+) -> RunResult:
+    """Plan everything, then write (with write=False, only return the planned writes)."""
+    prepared = prepare(root, today=today, clock=clock, request=request)
+    return commit(prepared) if write else prepared.result
+
+
+def _sorted(problems: Iterable[Problem]) -> tuple[Problem, ...]:
+    return tuple(sorted(problems, key=lambda p: (p.path, p.line or 0, p.message)))
 
 
 def _reparse(
@@ -520,31 +552,29 @@ def _wanted(
     )
 
 
-def _write_one(
-    root: Path,
-    w: Write,
-    loaded: Loaded,
-    agenda_snap: vault.Snapshot,
-    config: Config,
-    wanted: Wanted,
-    region: str,
-    attempts: int = 3,
-) -> bool:
+def _write_one(prepared: Prepared, w: Write, attempts: int = 3) -> bool:
     """Write one planned change; when the file changed under us, read it again and plan this
     note's edits again on what is there now (never over the other writer's bytes)."""
+    root, config, wanted = prepared.root, prepared.config, prepared.wanted
     is_agenda = w.rel == config.agenda
-    snap = agenda_snap if is_agenda else loaded.sources[w.rel].snapshot
+    if is_agenda:
+        assert prepared.agenda_snap is not None
+        snap = prepared.agenda_snap
+    else:
+        snap = prepared.loaded.sources[w.rel].snapshot
     data = w.after
     for _ in range(attempts):
         try:
             return vault.write(root, snap, data)
         except WriteConflict:
             snap = vault.read(root, w.rel)
+            if snap.data is None and not is_agenda:
+                raise NoteError(w.rel, None, "was removed while vaultfu was working") from None
             text = decode(snap.data or b"", w.rel)
             bom = BOM if (snap.data or b"").startswith(BOM.encode()) else ""
             if is_agenda:
                 try:
-                    new = replace_region(text, region)
+                    new = replace_region(text, prepared.result.region)
                 except RegionError as exc:
                     raise NoteError(w.rel, exc.line, str(exc)) from None
             else:

@@ -1,0 +1,105 @@
+"""The disk port: atomic, checked, permission- and link-preserving writes, on real files."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from vaultfu import vault
+from vaultfu.errors import WriteConflict
+
+
+def leftovers(folder: Path) -> list[str]:
+    return [p.name for p in folder.iterdir() if p.name.endswith(vault.TMP_SUFFIX)]
+
+
+def test_write_replaces_and_skips_when_unchanged(tmp_path: Path) -> None:
+    (tmp_path / "n.md").write_bytes(b"old\n")
+    snap = vault.read(tmp_path, "n.md")
+    assert vault.write(tmp_path, snap, b"new\n")
+    assert (tmp_path / "n.md").read_bytes() == b"new\n"
+    snap = vault.read(tmp_path, "n.md")
+    mtime = (tmp_path / "n.md").stat().st_mtime_ns
+    assert not vault.write(tmp_path, snap, b"new\n")
+    assert (tmp_path / "n.md").stat().st_mtime_ns == mtime
+    assert leftovers(tmp_path) == []
+
+
+def test_write_keeps_permissions(tmp_path: Path) -> None:
+    path = tmp_path / "n.md"
+    path.write_bytes(b"old\n")
+    path.chmod(0o640)
+    vault.write(tmp_path, vault.read(tmp_path, "n.md"), b"new\n")
+    assert path.stat().st_mode & 0o777 == 0o640
+
+
+def test_symlinked_note_is_written_through_and_stays_a_link(tmp_path: Path) -> None:
+    real = tmp_path / "elsewhere" / "real.md"
+    real.parent.mkdir()
+    real.write_bytes(b"old\n")
+    (tmp_path / "v").mkdir()
+    link = tmp_path / "v" / "link.md"
+    link.symlink_to(real)
+    vault.write(tmp_path / "v", vault.read(tmp_path / "v", "link.md"), b"new\n")
+    assert link.is_symlink()
+    assert real.read_bytes() == b"new\n"
+    assert leftovers(real.parent) == [] and leftovers(tmp_path / "v") == []
+
+
+def test_another_process_writing_in_between_is_detected(tmp_path: Path) -> None:
+    path = tmp_path / "n.md"
+    path.write_bytes(b"mine\n")
+    snap = vault.read(tmp_path, "n.md")
+    subprocess.run(
+        [sys.executable, "-c", f"open({str(path)!r}, 'ab').write(b'theirs\\n')"], check=True
+    )
+    with pytest.raises(WriteConflict):
+        vault.write(tmp_path, snap, b"vaultfu\n")
+    assert path.read_bytes() == b"mine\ntheirs\n"
+    assert leftovers(tmp_path) == []
+
+
+def test_same_size_same_mtime_rewrite_is_caught_by_the_hash(tmp_path: Path) -> None:
+    path = tmp_path / "n.md"
+    path.write_bytes(b"aaaa\n")
+    snap = vault.read(tmp_path, "n.md")
+    path.write_bytes(b"bbbb\n")
+    os.utime(path, ns=(snap.mtime_ns, snap.mtime_ns))
+    with pytest.raises(WriteConflict):
+        vault.write(tmp_path, snap, b"cccc\n")
+    assert path.read_bytes() == b"bbbb\n"
+
+
+def test_a_file_that_appears_before_creation_is_not_overwritten(tmp_path: Path) -> None:
+    snap = vault.read(tmp_path, "Agenda.md")
+    assert snap.data is None
+    (tmp_path / "Agenda.md").write_bytes(b"the user's\n")
+    with pytest.raises(WriteConflict):
+        vault.write(tmp_path, snap, b"vaultfu's\n")
+    assert (tmp_path / "Agenda.md").read_bytes() == b"the user's\n"
+
+
+def test_scan_skips_hidden_folders_and_folder_links(tmp_path: Path) -> None:
+    for rel in ("a.md", "sub/b.md", ".obsidian/c.md", ".git/d.md", "sub/e.txt"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x")
+    (tmp_path / "loop").symlink_to(tmp_path)
+    assert sorted(vault.scan(tmp_path)) == ["a.md", "sub/b.md"]
+
+
+def test_template_override_must_stay_inside_the_vault(tmp_path: Path) -> None:
+    outside = tmp_path / "secret.md"
+    outside.write_text("secret")
+    root = tmp_path / "v"
+    (root / ".vaultfu/templates").mkdir(parents=True)
+    (root / ".vaultfu/templates/connect.md").symlink_to(outside)
+    with pytest.raises(OSError, match="outside the vault"):
+        vault.read_template(root, "connect")
+    (root / ".vaultfu/templates/connect.md").unlink()
+    (root / ".vaultfu/templates/connect.md").write_text("Hi {{ first_name }}")
+    assert vault.read_template(root, "connect") == "Hi {{ first_name }}"
+    assert "Subject" in vault.read_template(root, "thank-you-email")

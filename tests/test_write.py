@@ -1,0 +1,284 @@
+"""The write path end to end on real vaults: tasks, drafts, ticks, cancellations, conflicts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+
+from vaultfu.edits import BEGIN
+from vaultfu.engine import RunResult, commit, prepare, run
+
+from .conftest import ACME, TODAY, Vault
+
+TUE = TODAY
+
+
+def go(v: Vault, today: dt.date = TUE, write: bool = True) -> RunResult:
+    return run(v.root, today=today, clock=dt.date(2000, 1, 1), write=write)
+
+
+def fresh(date: str = "2026-11-24T10:00", extra: str = "", body: str = "Notes.\n") -> str:
+    return (
+        ACME.replace("2026-11-20T14:00", date)
+        .replace("status: waiting\n", "status: waiting\n" + extra)
+        .replace("Notes.\n", body)
+    )
+
+
+def test_due_actions_become_tasks_and_drafts_once(vault: Vault) -> None:
+    vault.write("Interviews/acme.md", fresh())
+    result = go(vault)
+    text = vault.read("Interviews/acme.md")
+    assert text.startswith(fresh())  # the user's bytes, then ours
+    assert "\n## Follow-ups\n- [ ] Email a thank-you to Jane Doe" in text
+    assert "[[#Draft — thank-you email to Jane Doe (24 Nov)|draft]]" in text
+    assert "\n## Draft — thank-you email to Jane Doe (24 Nov)\n\nTo: jane@acme.com\n" in text
+    assert "Interviews/acme.md" in result.written
+    assert [a.kind.value for a in result.drafted] == ["thank-you-email", "thank-you-note"]
+    before = vault.snapshot()
+    assert go(vault).written == ()
+    assert vault.snapshot() == before
+
+
+def test_only_within_lead_days(vault: Vault) -> None:
+    vault.write(
+        "Interviews/acme.md", fresh(date="2026-11-26T10:00", extra="thank_you_note: false\n")
+    )
+    go(vault)
+    assert "## Follow-ups" not in vault.read("Interviews/acme.md")
+    vault.write(".vaultfu.toml", "lead_days = 2\n", raw=True)
+    go(vault)
+    assert "🆔 vf-" in vault.read("Interviews/acme.md")
+
+
+def test_write_notes_false_turns_it_off(vault: Vault) -> None:
+    vault.write(".vaultfu.toml", "write_notes = false\n", raw=True)
+    vault.write("Interviews/acme.md", fresh())
+    result = go(vault)
+    assert vault.read("Interviews/acme.md") == fresh()
+    assert result.written == ("Agenda.md",)
+
+
+def test_tasks_go_to_the_end_of_an_existing_section(vault: Vault) -> None:
+    body = "## Follow-ups\n- [ ] my own task\n\n## Later notes\nmine\n"
+    vault.write("Interviews/acme.md", fresh(body=body, extra="thank_you_note: false\n"))
+    go(vault)
+    text = vault.read("Interviews/acme.md")
+    _head, _, tail = text.partition("- [ ] my own task\n")
+    assert tail.startswith("- [ ] Email a thank-you to Jane Doe")
+    assert "\n\n## Later notes\nmine\n" in tail
+    assert tail.index("## Later notes") < tail.index("## Draft —")
+
+
+def test_crlf_and_bom_are_kept(vault: Vault) -> None:
+    data = ("\ufeff" + fresh()).replace("\n", "\r\n").encode()
+    (vault.root / "Interviews").mkdir()
+    (vault.root / "Interviews/acme.md").write_bytes(data)
+    go(vault)
+    after = (vault.root / "Interviews/acme.md").read_bytes()
+    assert after.startswith(data)
+    assert b"\n" not in after.replace(b"\r\n", b"")
+    assert b"## Follow-ups\r\n- [ ] " in after
+
+
+def test_no_final_newline(vault: Vault) -> None:
+    vault.write("Interviews/acme.md", fresh().rstrip("\n"), raw=True)
+    go(vault)
+    assert vault.read("Interviews/acme.md").startswith(fresh().rstrip("\n") + "\n\n## Follow-ups\n")
+
+
+def test_an_edited_draft_is_never_touched_and_a_deleted_one_stays_gone(
+    vault: Vault, runner
+) -> None:  # type: ignore[no-untyped-def]
+    vault.write("Interviews/acme.md", fresh(extra="thank_you_note: false\n"))
+    go(vault)
+    text = vault.read("Interviews/acme.md")
+    edited = text.replace("Thank you for taking the time", "Thanks so much for taking the time")
+    vault.write("Interviews/acme.md", edited, raw=True)
+    go(vault)
+    assert vault.read("Interviews/acme.md") == edited
+    start = edited.index("## Draft —")
+    deleted = edited[:start]
+    vault.write("Interviews/acme.md", deleted, raw=True)
+    go(vault)
+    assert vault.read("Interviews/acme.md") == deleted
+    from vaultfu.cli import main
+
+    result = runner.invoke(
+        main,
+        [
+            "draft",
+            str(vault.root / "Interviews/acme.md"),
+            "--vault",
+            str(vault.root),
+            "--today",
+            "2026-11-24",
+            "--kind",
+            "thank-you-email",
+            "--force",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    back = vault.read("Interviews/acme.md")
+    assert back.startswith(deleted) and back.count("## Draft — thank-you email") == 1
+    assert back.count("🆔 vf-") == deleted.count("🆔 vf-")  # no second task line
+
+
+def test_a_tick_in_the_agenda_lands_in_the_note(vault: Vault) -> None:
+    vault.write("Interviews/acme.md", fresh(extra="thank_you_note: false\n"))
+    go(vault)
+    agenda = vault.read("Agenda.md")
+    line = next(x for x in agenda.splitlines() if "Email a thank-you" in x)
+    vault.write("Agenda.md", agenda.replace(line, line.replace("- [ ]", "- [x]")), raw=True)
+    go(vault, today=dt.date(2026, 11, 25))
+    note = vault.read("Interviews/acme.md")
+    ticked = next(x for x in note.splitlines() if "Email a thank-you" in x and "🆔" in x)
+    assert ticked.startswith("- [x] ") and ticked.endswith(" ✅ 2026-11-25")
+    assert "Email a thank-you" not in vault.read("Agenda.md")
+    before = vault.snapshot()
+    go(vault, today=dt.date(2026, 11, 25))
+    assert vault.snapshot() == before
+
+
+def test_a_tick_on_an_action_not_yet_in_the_note_is_kept(vault: Vault) -> None:
+    vault.write(
+        "Interviews/acme.md", fresh(date="2026-11-12T10:00", extra="thank_you_note: false\n")
+    )
+    vault.write(".vaultfu.toml", "write_notes = false\n", raw=True)
+    go(vault)
+    agenda = vault.read("Agenda.md")
+    line = next(x for x in agenda.splitlines() if "Follow up with Jane" in x)
+    vault.write("Agenda.md", agenda.replace(line, line.replace("- [ ]", "- [x]")), raw=True)
+    go(vault)
+    note = vault.read("Interviews/acme.md")
+    assert "- [x] Follow up with Jane Doe" in note and "✅ 2026-11-24" in note
+    # the second check dates from the real done day: 24 Nov + 7
+    result = go(vault, write=False)
+    second = [a for a in result.agenda.actions if a.kind.value == "status-check-2"]
+    assert [a.due for a in second] == [dt.date(2026, 12, 1)]
+
+
+def test_a_user_task_ticked_in_the_agenda_is_ticked_in_its_note(vault: Vault) -> None:
+    body = "- [ ] Send the writing sample 📅 2026-11-24\n"
+    vault.write(".vaultfu.toml", "write_notes = false\n", raw=True)
+    vault.write("Interviews/acme.md", fresh(body=body))
+    go(vault)
+    agenda = vault.read("Agenda.md")
+    line = next(x for x in agenda.splitlines() if "writing sample" in x)
+    vault.write("Agenda.md", agenda.replace(line, line.replace("- [ ]", "- [x]")), raw=True)
+    go(vault)
+    assert vault.read("Interviews/acme.md") == fresh(
+        body="- [x] Send the writing sample 📅 2026-11-24 ✅ 2026-11-24\n"
+    )
+
+
+def test_a_box_ticked_by_hand_in_the_note_gets_its_date(vault: Vault) -> None:
+    vault.write("Interviews/acme.md", fresh(extra="thank_you_note: false\n"))
+    go(vault)
+    note = vault.read("Interviews/acme.md")
+    vault.write("Interviews/acme.md", note.replace("- [ ] Email", "- [x] Email"), raw=True)
+    go(vault, today=dt.date(2026, 11, 25))
+    line = next(x for x in vault.read("Interviews/acme.md").splitlines() if "- [x] Email" in x)
+    assert line.endswith("🆔 " + line.split("🆔 ")[1].split()[0] + " ✅ 2026-11-25")
+
+
+def test_rejection_cancels_open_checks_not_deletes(vault: Vault) -> None:
+    vault.write(
+        "Interviews/acme.md", fresh(date="2026-11-12T10:00", extra="thank_you_note: false\n")
+    )
+    go(vault)
+    note = vault.read("Interviews/acme.md")
+    assert "- [ ] Follow up with Jane Doe" in note
+    rejected = note.replace("status: waiting\n", "status: rejected\nstatus_date: 2026-11-25\n")
+    vault.write("Interviews/acme.md", rejected, raw=True)
+    go(vault, today=dt.date(2026, 11, 25))
+    after = vault.read("Interviews/acme.md")
+    line = next(x for x in after.splitlines() if "Follow up with Jane Doe" in x)
+    assert line.startswith("- [-] ") and line.endswith("❌ 2026-11-25")
+    assert "- [ ] Thank Jane Doe" in after  # due tomorrow, within lead_days
+    assert len(after.splitlines()) >= len(rejected.splitlines())
+
+
+def test_another_process_saving_between_read_and_write_keeps_its_bytes(vault: Vault) -> None:
+    path = vault.write("Interviews/acme.md", fresh(extra="thank_you_note: false\n"))
+    prepared = prepare(vault.root, today=TUE, clock=TUE)
+    assert any(w.rel == "Interviews/acme.md" for w in prepared.result.writes)
+    script = (
+        f"p = {str(path)!r}; t = open(p).read(); "
+        "open(p, 'w').write(t.replace('Notes.', 'Notes, typed meanwhile.'))"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True)
+    result = commit(prepared)
+    text = vault.read("Interviews/acme.md")
+    assert "Notes, typed meanwhile." in text  # theirs survived
+    assert text.count("- [ ] Email a thank-you to Jane Doe") == 1  # ours was planned again
+    assert "Interviews/acme.md" in result.written
+
+
+def test_an_unclosed_code_block_is_refused_and_left_alone(vault: Vault) -> None:
+    text = fresh(body="```\nunclosed code\n")
+    vault.write("Interviews/acme.md", text)
+    result = go(vault)
+    assert vault.read("Interviews/acme.md") == text
+    assert any(
+        p.path == "Interviews/acme.md" and "code block" in p.message for p in result.agenda.problems
+    )
+
+
+def test_dry_run_prints_diffs_and_writes_nothing(vault: Vault, runner) -> None:  # type: ignore[no-untyped-def]
+    from vaultfu.cli import main
+
+    vault.write("Interviews/acme.md", fresh())
+    vault.write("Agenda.md", "# mine\n", raw=True)
+    before = vault.snapshot()
+    result = runner.invoke(main, ["agenda", str(vault.root), "--dry-run", "--today", "2026-11-24"])
+    assert result.exit_code == 0, result.output
+    assert "--- a/Interviews/acme.md\n+++ b/Interviews/acme.md\n" in result.output
+    assert "+- [ ] Email a thank-you to Jane Doe" in result.output
+    assert "+++ b/Agenda.md" in result.output and f"+{BEGIN}" in result.output
+    assert vault.snapshot() == before
+
+
+def test_done_lists_ids_and_ticks_one(vault: Vault, runner) -> None:  # type: ignore[no-untyped-def]
+    from vaultfu.cli import main
+
+    vault.write(
+        "Interviews/acme.md", fresh(date="2026-11-12T10:00", extra="thank_you_note: false\n")
+    )
+    args = ["--vault", str(vault.root), "--today", "2026-11-24"]
+    listed = runner.invoke(main, ["done", *args])
+    assert listed.exit_code == 0
+    ident = next(x.split()[0] for x in listed.output.splitlines() if "Follow up with" in x)
+    assert ident.startswith("vf-")
+    before = vault.snapshot()
+    dry = runner.invoke(main, ["done", ident, *args, "--dry-run"])
+    assert dry.exit_code == 0 and "+- [x] Follow up with" in dry.output
+    assert vault.snapshot() == before
+    result = runner.invoke(main, ["done", ident, *args, "--on", "2026-11-23"])
+    assert result.exit_code == 0, result.output
+    note = vault.read("Interviews/acme.md")
+    line = next(x for x in note.splitlines() if ident in x)
+    assert line.startswith("- [x] ") and line.endswith("✅ 2026-11-23")
+    again = runner.invoke(main, ["done", ident, *args])
+    assert again.exit_code == 1 and "no open follow-up" in again.stderr
+
+
+def test_draft_writes_before_it_is_due(vault: Vault, runner) -> None:  # type: ignore[no-untyped-def]
+    from vaultfu.cli import main
+
+    vault.write(
+        "Interviews/acme.md", fresh(date="2026-11-12T10:00", extra="thank_you_note: false\n")
+    )
+    vault.write(".vaultfu.toml", "write_notes = false\n", raw=True)
+    note = str(vault.root / "Interviews/acme.md")
+    args = ["--vault", str(vault.root), "--today", "2026-11-13"]
+    result = runner.invoke(main, ["draft", note, *args, "--kind", "status-check"])
+    assert result.exit_code == 0, result.output
+    text = vault.read("Interviews/acme.md")
+    assert "## Draft — status check to Jane Doe (19 Nov)" in text
+    assert "Email a thank-you" not in text  # --kind chose only the check
+    nothing = runner.invoke(main, ["draft", note, *args, "--kind", "status-check"])
+    assert nothing.exit_code == 1 and "nothing to draft" in nothing.stderr
+    bad = runner.invoke(main, ["draft", note, *args, "--kind", "flowers"])
+    assert bad.exit_code == 2
