@@ -9,7 +9,7 @@ import datetime as dt
 from functools import lru_cache
 from typing import Any
 
-from jinja2 import TemplateError, Undefined
+from jinja2 import Template, TemplateError, Undefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from .model import Action, Interview, Kind
@@ -86,9 +86,14 @@ def context(action: Action, note: Interview, user_name: str | None) -> dict[str,
     }
 
 
+@lru_cache(maxsize=64)
+def _compile(template: str) -> Template:
+    return _environment().from_string(template)
+
+
 def render(template: str, values: dict[str, Any]) -> str:
     try:
-        text = _environment().from_string(template).render(values)
+        text = _compile(template).render(values)
     except TemplateError as exc:
         raise DraftError(str(exc)) from None
     except (ValueError, TypeError, AttributeError) as exc:

@@ -42,8 +42,8 @@ def replace_region(text: str, region: str) -> str:
     if not begins and not ends:
         if not text:
             return body + nl
-        sep = "" if text.endswith(("\n", "\r")) else nl
-        return text + sep + nl + body + nl
+        out = text if text.endswith(("\n", "\r")) else text + nl
+        return out + _break_after(out, nl) + body + nl
     if len(begins) != 1 or len(ends) != 1 or ends[0].start() < begins[0].end():
         first = (begins or ends)[0]
         line = text.count("\n", 0, first.start()) + 1
@@ -72,6 +72,16 @@ _LINE = re.compile(r"[^\r\n]*(?:\r\n|\n|\r|$)")
 _BOX = re.compile(r"^([ \t]*(?:>[ \t]?)*[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+\[)([ xX\-])(\])")
 FOLLOW_UPS = "Follow-ups"
 _FOLLOW_UPS_TITLES = {"follow-ups", "follow ups", "followups"}
+
+
+def _break_after(text: str, nl: str) -> str:
+    """The line break to write right after `text`: the note's own, except that a `\\n` written
+    after a lone `\\r` would merge with it into one CRLF and change the user's line."""
+    return "\r\n" if nl == "\n" and text.endswith("\r") else nl
+
+
+def _ends_blank(text: str) -> bool:
+    return re.search(r"(?:\r\n|\n|\r)(?:\r\n|\n|\r)\Z", text) is not None
 
 
 def lines_of(text: str) -> list[str]:
@@ -113,9 +123,10 @@ def insert_tasks(text: str, section: tuple[int, int] | None, new_lines: list[str
     nl = newline_of(text)
     lines = lines_of(text)
     if section is None:
-        sep = "" if not text or text.endswith(("\n", "\r")) else nl
-        lead = nl if text else ""
-        return text + sep + lead + nl.join([f"## {FOLLOW_UPS}", *new_lines]) + nl
+        out = text if not text or text.endswith(("\n", "\r")) else text + nl
+        if out:
+            out += _break_after(out, nl)
+        return out + nl.join([f"## {FOLLOW_UPS}", *new_lines]) + nl
     start, stop = section
     last = start - 1  # the heading's last line, when the section is empty
     for index in range(start, min(stop, len(lines) + 1)):
@@ -138,6 +149,7 @@ def append_sections(text: str, sections: list[str]) -> str:
         out += nl
     for section in sections:
         body = nl.join(section.rstrip("\n").split("\n")) + nl
-        blank = not out or out.endswith(nl + nl) or out == nl
-        out += ("" if blank else nl) + body
+        if out and not _ends_blank(out) and out not in ("\n", "\r\n", "\r"):
+            out += _break_after(out, nl)
+        out += body
     return out

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -365,6 +366,56 @@ def agenda_ticks(text: str | None, rel: str, today: dt.date) -> Ticks:
 
 
 @dataclass(frozen=True)
+class NotesPlan:
+    plan: Plan  # the plan after ticks were carried back
+    wanted: Wanted
+    edits: dict[str, str]  # rel → the note's new text, for notes that change
+    problems: tuple[Problem, ...]
+
+
+def plan_notes(
+    texts: Mapping[str, str],
+    interviews: tuple[Interview, ...],
+    *,
+    config: Config,
+    today: dt.date,
+    ticks: Ticks,
+    request: Request,
+    template: Callable[[str], str],
+    resolve: Callable[[Iterable[Interview]], Iterable[Interview]],
+) -> NotesPlan:
+    """Every edit a run makes to the interview notes, planned from their texts (no disk: the
+    template source and the person-link resolver are passed in)."""
+    # Phase one: carry ticks back into the notes.
+    first = plan(interviews, today=today, rules=config.playbook)
+    wanted = Wanted(today=today, ticks=ticks, actions={a.id: a for a in first.actions})
+    ticked = {rel: carry_ticks(text, rel, config, wanted) for rel, text in texts.items()}
+    changed = {rel for rel in texts if ticked[rel] != texts[rel]}
+    if changed:
+        fresh = []
+        for note in interviews:
+            found = (
+                parse_text(note.path, ticked[note.path], config) if note.path in changed else None
+            )
+            fresh.append(next(iter(resolve([found[0]]))) if found else note)
+        interviews = tuple(fresh)
+
+    # Phase two: plan again and add what is due.
+    second = plan(interviews, today=today, rules=config.playbook)
+    problems: list[Problem] = []
+    wanted = _wanted(config, second, interviews, today, ticks, request, template, problems)
+    edits: dict[str, str] = {}
+    for rel, text in texts.items():
+        new = add_follow_ups(ticked[rel], rel, config, wanted)
+        trouble = check_edit(text, new, rel, config, wanted)
+        if trouble:
+            problems.append(Problem(rel, None, trouble))
+        elif new != text:
+            edits[rel] = new
+    return NotesPlan(second, wanted, edits, tuple(problems))
+
+
+@dataclass(frozen=True)
 class Prepared:
     """A planned run: everything read and decided, nothing written yet."""
 
@@ -395,25 +446,21 @@ def prepare(
         problems.append(Problem(exc.path, exc.line, exc.message))
         agenda_snap = None
 
-    # Phase one: carry ticks back into the notes (in memory).
-    first = plan(loaded.interviews, today=day, rules=config.playbook)
+    texts = {rel: src.text for rel, src in loaded.sources.items()}
     ticks = agenda_ticks(agenda_text, config.agenda, day)
     ticks.update({i: (TaskStatus.DONE, on) for i, on in request.done.items()})
-    wanted = Wanted(today=day, ticks=ticks, actions={a.id: a for a in first.actions})
-    texts = {rel: carry_ticks(src.text, rel, config, wanted) for rel, src in loaded.sources.items()}
-    interviews = _reparse(root, loaded, texts, config)
-
-    # Phase two: plan again and add what is due.
-    second = plan(interviews, today=day, rules=config.playbook)
-    wanted = _wanted(root, config, second, interviews, day, ticks, request, problems)
-    edits: dict[str, str] = {}
-    for rel, src in loaded.sources.items():
-        new = add_follow_ups(texts[rel], rel, config, wanted)
-        trouble = check_edit(src.text, new, rel, config, wanted)
-        if trouble:
-            problems.append(Problem(rel, None, trouble))
-        elif new != src.text:
-            edits[rel] = new
+    planned = plan_notes(
+        texts,
+        loaded.interviews,
+        config=config,
+        today=day,
+        ticks=ticks,
+        request=request,
+        template=functools.partial(vault.read_template, root),
+        resolve=lambda notes: _resolve_people(root, loaded, notes),
+    )
+    second, wanted, edits = planned.plan, planned.wanted, planned.edits
+    problems.extend(planned.problems)
 
     agenda = Agenda(today=day, actions=second.open(), waiting=second.waiting, problems=())
     region = render_region(replace(agenda, problems=_sorted(problems)), loaded.link_for)
@@ -481,32 +528,14 @@ def _sorted(problems: Iterable[Problem]) -> tuple[Problem, ...]:
     return tuple(sorted(problems, key=lambda p: (p.path, p.line or 0, p.message)))
 
 
-def _reparse(
-    root: Path, loaded: Loaded, texts: Mapping[str, str], config: Config
-) -> tuple[Interview, ...]:
-    changed = {rel for rel, text in texts.items() if text != loaded.sources[rel].text}
-    if not changed:
-        return loaded.interviews
-    fresh = []
-    for note in loaded.interviews:
-        if note.path in changed:
-            found = parse_text(note.path, texts[note.path], config)
-            if found:
-                (new,) = _resolve_people(root, loaded, [found[0]])
-                fresh.append(new)
-                continue
-        fresh.append(note)
-    return tuple(fresh)
-
-
 def _wanted(
-    root: Path,
     config: Config,
     result: Plan,
     interviews: tuple[Interview, ...],
     day: dt.date,
     ticks: Mapping[str, tuple[TaskStatus, dt.date]],
     request: Request,
+    template: Callable[[str], str],
     problems: list[Problem],
 ) -> Wanted:
     by_path = {n.path: n for n in interviews}
@@ -534,7 +563,7 @@ def _wanted(
             continue
         try:
             if action.kind not in templates:
-                templates[action.kind] = vault.read_template(root, action.kind.value)
+                templates[action.kind] = template(action.kind.value)
             drafts[ident] = draft_section(
                 action, by_path[action.note], templates[action.kind], config.user_name
             )

@@ -169,7 +169,11 @@ def might_be(text: str, word: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _md() -> MarkdownIt:
-    return MarkdownIt("commonmark")
+    # Block structure is all vaultfu needs (list items, headings, code): the inline pass, which
+    # only fills in children of each inline token, is turned off.
+    md = MarkdownIt("commonmark")
+    md.core.ruler.disable(["inline", "text_join"])
+    return md
 
 
 _CHECKBOX = re.compile(r"^\[([ xX\-])\][ \t]+")

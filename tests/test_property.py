@@ -1,0 +1,194 @@
+"""Property: whatever the note looks like, vaultfu's edit is the old text with insertions only
+(plus the checkbox and date of its own task lines), and a second pass changes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.resources
+
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from vaultfu.config import Config
+from vaultfu.edits import lines_of
+from vaultfu.engine import Request, parse_text, plan_notes
+from vaultfu.model import Kind
+
+REL = "Interviews/n.md"
+TODAY = dt.date(2026, 11, 24)
+CONFIG = Config()
+TEMPLATES = {
+    k.value: (importlib.resources.files("vaultfu") / "templates" / f"{k.value}.md").read_text(
+        "utf-8"
+    )
+    for k in Kind
+    if k.sends_message
+}
+
+words = st.text(
+    alphabet=st.characters(
+        blacklist_categories=("Cs", "Cc"), blacklist_characters="\u2028\u2029\x85"
+    ),
+    max_size=30,
+)
+
+
+@st.composite
+def frontmatter(draw: st.DrawFn) -> list[str]:
+    day = TODAY + dt.timedelta(days=draw(st.integers(-40, 5)))
+    status = draw(st.sampled_from(["waiting", "scheduled", "offer", "rejected", "next-round"]))
+    lines = [
+        "---",
+        "type: interview",
+        "company: " + draw(st.sampled_from(["Acme", "Globex", '"[[Initech]]"'])),
+        "role: Engineer",
+        f"date: {day.isoformat()}{draw(st.sampled_from(['', 'T10:00']))}",
+        f"status: {status}",
+        "# a comment the user wrote",
+    ]
+    people = draw(
+        st.lists(st.sampled_from(["Jane Doe <j@a.co>", "Sam Roe", '"[[Kim]]"']), max_size=2)
+    )
+    if people:
+        lines += ["interviewers:", *[f"  - {p}" for p in people]]
+    if draw(st.booleans()):
+        lines.append('references: ["Bob <b@x.co>"]')
+    if draw(st.booleans()):
+        lines.append(f"status_date: {(day + dt.timedelta(days=2)).isoformat()}")
+    lines.append("---")
+    return lines
+
+
+def vf_task(draw: st.DrawFn) -> str:
+    box = draw(st.sampled_from([" ", "x", "-"]))
+    ident = draw(st.from_regex(r"vf-[0-9a-f]{10}", fullmatch=True))
+    return f"- [{box}] {draw(words).strip() or 'old'} 📅 2026-11-01 🆔 {ident}"
+
+
+@st.composite
+def block(draw: st.DrawFn) -> list[str]:
+    kind = draw(
+        st.sampled_from(
+            ["para", "rule", "fence", "follow", "heading", "blank", "quote", "list", "tabs"]
+        )
+    )
+    if kind == "para":
+        return [draw(words).replace("`", "") or "text"]
+    if kind == "rule":
+        return ["---"]
+    if kind == "fence":
+        inner = draw(
+            st.lists(st.sampled_from(["- [ ] not a task", "## Follow-ups", "x"]), max_size=3)
+        )
+        return ["```", *inner, "```"]
+    if kind == "follow":
+        tasks = draw(
+            st.lists(st.one_of(st.just("- [ ] mine"), st.builds(lambda: None)), max_size=2)
+        )
+        own = [vf_task(draw) for _ in range(draw(st.integers(0, 2)))]
+        return ["## Follow-ups", *[t for t in tasks if t], *own]
+    if kind == "heading":
+        return [f"{'#' * draw(st.integers(1, 3))} {draw(words).strip() or 'Title'}"]
+    if kind == "blank":
+        return [""]
+    if kind == "quote":
+        return [f"> {draw(words)}"]
+    if kind == "list":
+        return ["- item", "  - nested"]
+    return ["\tindented with a tab", "trailing spaces   "]
+
+
+@st.composite
+def notes(draw: st.DrawFn) -> str:
+    head = draw(frontmatter())
+    body = [line for b in draw(st.lists(block(), max_size=8)) for line in b]
+    style = draw(st.sampled_from(["\n", "\r\n", "mixed"]))
+
+    def end(in_body: bool) -> str:
+        if style != "mixed":
+            return style
+        return draw(st.sampled_from(["\n", "\r\n", "\r"] if in_body else ["\n", "\r\n"]))
+
+    text = "".join(line + end(False) for line in head)
+    text += "".join(line + end(True) for line in body)
+    if body and draw(st.booleans()):
+        text = text.rstrip("\r\n")  # no final newline
+    return text
+
+
+def one_pass(text: str) -> tuple[str, int]:
+    found = parse_text(REL, text, CONFIG)
+    assert found is not None
+    planned = plan_notes(
+        {REL: text},
+        (found[0],),
+        config=CONFIG,
+        today=TODAY,
+        ticks={},
+        request=Request(),
+        template=TEMPLATES.__getitem__,
+        resolve=lambda ns: ns,
+    )
+    return planned.edits.get(REL, text), len(planned.problems)
+
+
+def assert_insertions_only(old: str, new: str) -> None:
+    old_lines, new_lines = lines_of(old), lines_of(new)
+    j = 0
+    for index, line in enumerate(old_lines):
+        last = index == len(old_lines) - 1
+        while j < len(new_lines):
+            candidate = new_lines[j]
+            j += 1
+            if candidate == line or (last and candidate.rstrip("\r\n") == line):
+                break
+            if "🆔 vf-" in line and _flipped(line, candidate, last):
+                break
+        else:
+            raise AssertionError(f"old line {index + 1} lost or changed: {line!r}")
+
+
+def _flipped(old: str, new: str, last: bool) -> bool:
+    """The one in-place edit allowed: a vaultfu task's box flipped and a date appended."""
+    body_old, body_new = old.rstrip("\r\n"), new.rstrip("\r\n")
+    ending_old = old[len(body_old) :]
+    if ending_old != new[len(body_new) :] and not (last and ending_old == ""):
+        return False
+    i = body_old.index("[")
+    if (
+        body_new[:i] != body_old[:i]
+        or body_new[i + 2 :][: len(body_old) - i - 2] != body_old[i + 2 :]
+    ):
+        return False
+    rest = body_new[len(body_old) :]
+    return rest.strip() == "" or rest.lstrip().startswith(("✅ ", "❌ "))
+
+
+@settings(
+    max_examples=2000,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(notes())
+def test_edits_are_insertions_only_and_idempotent(text: str) -> None:
+    new, problems = one_pass(text)
+    event(f"changed={new != text} problems={problems}")
+    assert_insertions_only(text, new)
+    front = text[: text.index("\n---", 3) + 4]
+    assert new.startswith(front)  # the frontmatter is never touched
+    again, _ = one_pass(new)
+    assert again == new
+    if problems:
+        assert new == text  # a refused note is left exactly as it was
+
+
+def test_the_checker_catches_a_lost_line() -> None:
+    """The property's own oracle must be able to fail."""
+    import pytest
+
+    with pytest.raises(AssertionError):
+        assert_insertions_only("a\nb\nc\n", "a\nc\n")
+    with pytest.raises(AssertionError):
+        assert_insertions_only("- [ ] x 🆔 vf-1\n", "- [x] y 🆔 vf-1 ✅ 2026-11-24\n")
+    assert_insertions_only("- [ ] x 🆔 vf-1\n", "- [x] x 🆔 vf-1 ✅ 2026-11-24\n")
+    assert_insertions_only("a", "a\nnew\n")
