@@ -1,5 +1,6 @@
 # Two commands on a fresh machine (Python 3.11+, git, make):
-#   make demo   installs vaultfu in .venv and runs `vaultfu agenda` on sample-vault
+#   make demo   installs vaultfu in .venv and runs `vaultfu agenda` on a fresh copy of
+#               sample-vault (demo-vault/, ignored by git), so the repository stays clean
 #   make test   installs the test tools in .venv and runs lint, types and the tests
 PYTHON ?= python3
 VENV ?= .venv
@@ -14,7 +15,8 @@ $(BIN)/vaultfu: pyproject.toml
 	touch $@
 
 demo: $(BIN)/vaultfu
-	$(BIN)/vaultfu agenda sample-vault
+	rm -rf demo-vault && cp -R sample-vault demo-vault
+	$(BIN)/vaultfu agenda demo-vault
 
 lint: $(BIN)/vaultfu
 	$(BIN)/ruff check vaultfu tests
@@ -25,4 +27,4 @@ test: lint
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) demo-vault .pytest_cache .mypy_cache .ruff_cache .hypothesis
