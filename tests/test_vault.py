@@ -88,7 +88,7 @@ def test_scan_skips_hidden_folders_and_folder_links(tmp_path: Path) -> None:
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text("x")
     (tmp_path / "loop").symlink_to(tmp_path)
-    assert sorted(vault.scan(tmp_path)) == ["a.md", "sub/b.md"]
+    assert sorted(rel for rel, _ in vault.scan(tmp_path)) == ["a.md", "sub/b.md"]
 
 
 def test_template_override_must_stay_inside_the_vault(tmp_path: Path) -> None:

@@ -173,3 +173,50 @@ def draft(
         click.echo(f"vaultfu: nothing to draft in {rel.as_posix()}", err=True)
         raise SystemExit(1)
     _report(run, root, dry_run=dry_run)
+
+
+@main.command()
+@vault_path
+@today_option
+@click.option("--polling", is_flag=True, help="Poll instead of inotify (network drives, WSL).")
+@click.option(
+    "--debounce", default=150, show_default=True, metavar="MS", help="Wait for a burst to settle."
+)
+@click.option(
+    "--rescan", default=300, show_default=True, metavar="SECONDS", help="Full rescan period."
+)
+@click.option("-v", "--verbose", is_flag=True, help="Say what each update wrote.")
+@errors_to_exit
+def watch(
+    root: Path, today: str | None, polling: bool, debounce: int, rescan: int, verbose: bool
+) -> None:
+    """Keep the agenda, tasks and drafts up to date on every save, until Ctrl-C."""
+    import signal
+    import threading
+
+    from . import output
+    from .watch import Update, Watcher
+
+    out = output.console()
+    err = output.console(stderr=True)
+
+    def show(update: Update) -> None:
+        output.show_update(out, update, dt.datetime.now(), verbose=verbose)
+
+    watcher = Watcher(
+        root,
+        clock=dt.date.today,
+        today=_date(today),
+        debounce=debounce / 1000,
+        rescan_every=float(rescan),
+        polling=polling,
+        on_update=show,
+        warn=lambda message: err.print(f"vaultfu: {message}", style="yellow"),
+    )
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    mode = "polling" if polling else "inotify"
+    err.print(f"vaultfu: watching {watcher.root} ({mode}); Ctrl-C to stop", style="dim")
+    watcher.run(stop)
+    err.print("vaultfu: stopped", style="dim")

@@ -111,38 +111,112 @@ def parse_text(rel: str, text: str, config: Config) -> tuple[Interview, tuple[Pr
     return parse_interview(fields, block, text[block.body_offset :], rel)
 
 
-def load(root: Path, config: Config) -> Loaded:
-    names: dict[str, list[str]] = defaultdict(list)
-    interviews: list[Interview] = []
-    problems: list[Problem] = []
-    sources: dict[str, Source] = {}
-    word = config.type_value.encode().lower()
-    agenda_rel = config.agenda.replace("\\", "/")
-    for rel in vault.scan(root):
-        names[rel.rsplit("/", 1)[-1][:-3].casefold()].append(rel)
-        if rel == agenda_rel:
-            continue
+@dataclass(frozen=True)
+class Entry:
+    """What one note said when it was last read: kept so that unchanged notes are not read
+    again (the watcher, the periodic rescan)."""
+
+    key: tuple[int, int]  # (size, mtime_ns) when read
+    digest: str = ""  # sha256 of the bytes read: a save that changes nothing changes nothing
+    interview: Interview | None = None
+    problems: tuple[Problem, ...] = ()
+    source: Source | None = None  # interview notes only
+
+
+class Index:
+    """The vault's notes as last read, refreshed in full (cheap: a stat per note, a read only
+    for what changed) or for the paths an observer reported."""
+
+    def __init__(self, root: Path, config: Config) -> None:
+        self.root = root
+        self.config = config
+        self.entries: dict[str, Entry] = {}
+
+    def refresh(self, paths: Iterable[str] | None = None) -> set[str]:
+        """Read again what changed; returns the paths whose entry changed (or went away)."""
+        changed: set[str] = set()
+        if paths is None:
+            seen = {}
+            for rel, key in vault.scan(self.root):
+                seen[rel] = key
+                old = self.entries.get(rel)
+                if old is None or old.key != key:
+                    entry = self._read(rel)
+                    self.entries[rel] = entry
+                    if old is None or old.digest != entry.digest:
+                        changed.add(rel)
+            for rel in set(self.entries) - set(seen):
+                del self.entries[rel]
+                changed.add(rel)
+            return changed
+        for rel in paths:
+            if not vault.is_note(rel) or vault.stat_of(self.root, rel) is None:
+                if self.entries.pop(rel, None) is not None:
+                    changed.add(rel)
+                continue
+            entry = self._read(rel)
+            old = self.entries.get(rel)
+            if old is None or old.digest != entry.digest:
+                changed.add(rel)
+            self.entries[rel] = entry
+        return changed
+
+    def _read(self, rel: str) -> Entry:
+        config = self.config
         try:
-            snap = vault.read(root, rel)
+            snap = vault.read(self.root, rel)
         except OSError as exc:
-            problems.append(Problem(rel, None, f"cannot be read ({exc.strerror})"))
-            continue
+            return Entry(
+                (-1, -1), problems=(Problem(rel, None, f"cannot be read ({exc.strerror})"),)
+            )
         if snap.data is None:
-            continue
+            return Entry((-1, -1))
+        key = (snap.size, snap.mtime_ns)
+        digest = snap.digest
+        word = config.type_value.encode().lower()
+        if rel == config.agenda.replace("\\", "/"):
+            return Entry(key, digest)
+        if vault.is_conflict_copy(rel):
+            if word not in snap.data[:4096].lower():
+                return Entry(key, digest)
+            message = (
+                "is a sync-conflict copy of an interview note: merge what you need into the "
+                "original and delete it (vaultfu does not read or write it)"
+            )
+            return Entry(key, digest, problems=(Problem(rel, None, message),))
         try:
             found = parse_one(rel, snap.data, config)
         except NoteError as exc:
             if word in snap.data[:4096].lower():
-                problems.append(Problem(exc.path, exc.line, exc.message))
-            continue
-        if found:
-            interview, lesser = found
-            interviews.append(interview)
-            problems.extend(lesser)
-            bom = snap.data.startswith(BOM.encode())
-            sources[rel] = Source(snap, decode(snap.data, rel), bom)
-    loaded = Loaded(tuple(interviews), tuple(problems), dict(names), sources)
-    return replace(loaded, interviews=tuple(_resolve_people(root, loaded, loaded.interviews)))
+                return Entry(key, digest, problems=(Problem(exc.path, exc.line, exc.message),))
+            return Entry(key, digest)
+        if not found:
+            return Entry(key, digest)
+        interview, lesser = found
+        bom = snap.data.startswith(BOM.encode())
+        return Entry(key, digest, interview, lesser, Source(snap, decode(snap.data, rel), bom))
+
+    def loaded(self) -> Loaded:
+        names: dict[str, list[str]] = defaultdict(list)
+        interviews: list[Interview] = []
+        problems: list[Problem] = []
+        sources: dict[str, Source] = {}
+        for rel in sorted(self.entries):
+            entry = self.entries[rel]
+            names[rel.rsplit("/", 1)[-1][:-3].casefold()].append(rel)
+            problems.extend(entry.problems)
+            if entry.interview and entry.source:
+                interviews.append(entry.interview)
+                sources[rel] = entry.source
+        loaded = Loaded(tuple(interviews), tuple(problems), dict(names), sources)
+        people = _resolve_people(self.root, loaded, loaded.interviews)
+        return replace(loaded, interviews=tuple(people))
+
+
+def load(root: Path, config: Config) -> Loaded:
+    index = Index(root, config)
+    index.refresh()
+    return index.loaded()
 
 
 def _resolve_people(root: Path, loaded: Loaded, notes: Iterable[Interview]) -> Iterable[Interview]:
@@ -428,14 +502,22 @@ class Prepared:
 
 
 def prepare(
-    root: Path, *, today: dt.date | None, clock: dt.date, request: Request | None = None
+    root: Path,
+    *,
+    today: dt.date | None,
+    clock: dt.date,
+    request: Request | None = None,
+    index: Index | None = None,
 ) -> Prepared:
-    """Read the vault and plan every write, in memory."""
+    """Read the vault (or take the watcher's index of it) and plan every write, in memory."""
     request = request or Request()
-    root = vault.open_vault(root)
-    config = vault.read_config(root)
+    if index is None:
+        root = vault.open_vault(root)
+        config = vault.read_config(root)
+        loaded = load(root, config)
+    else:
+        root, config, loaded = index.root, index.config, index.loaded()
     day = today or config.today or clock
-    loaded = load(root, config)
     problems = list(loaded.problems)
     agenda_snap: vault.Snapshot | None = vault.read(root, config.agenda)
     agenda_text = None

@@ -4,8 +4,10 @@ Coloured on a terminal; plain when piped or when NO_COLOR is set (rich honours b
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.text import Text
@@ -14,6 +16,9 @@ from .agenda import SECTIONS, fmt_day, late_text, section_of
 from .drafts import heading
 from .engine import RunResult, Write
 from .model import Agenda
+
+if TYPE_CHECKING:
+    from .watch import Update
 
 STYLE = {"Overdue": "bold red", "Today": "bold yellow", "Next 7 days": "cyan", "Later": "dim"}
 
@@ -88,3 +93,17 @@ def show_ids(out: Console, agenda: Agenda) -> None:
         line.append(f"{action.due.isoformat()}  ", style=STYLE[section_of(action, agenda.today)])
         line.append(action.text)
         out.print(line)
+
+
+def show_update(out: Console, update: Update, now: dt.datetime, *, verbose: bool) -> None:
+    """`vaultfu watch`: one line per update; with -v, what it wrote."""
+    line = Text(f"{now:%H:%M:%S} ", style="dim")
+    line.append(update.line())
+    out.print(line)
+    if verbose:
+        for action in update.result.drafted:
+            out.print(Text(f"  draft added: {action.note} → {heading(action)}", style="green"))
+        for rel in update.result.written:
+            out.print(Text(f"  wrote {rel}", style="dim"))
+        for problem in update.result.agenda.problems:
+            out.print(Text(f"  {problem}", style="red"))

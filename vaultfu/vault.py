@@ -6,6 +6,7 @@ import contextlib
 import hashlib
 import importlib.resources
 import os
+import re
 import stat
 import tempfile
 from collections.abc import Iterator
@@ -57,8 +58,39 @@ def read_config(root: Path) -> Config:
     return parse_config(text)
 
 
-def scan(root: Path) -> Iterator[str]:
-    """Every Markdown note below the root, as a relative path with `/`, sorted per folder.
+def is_note(rel: str) -> bool:
+    """A path vaultfu reads as a note: Markdown, not hidden, not in a hidden folder. Editors'
+    swap, backup and temporary files (`.swp`, `note.md~`, `4913`, `.syncthing.*.tmp`, vaultfu's
+    own `.vaultfu-tmp`) are none of these."""
+    parts = rel.split("/")
+    return (
+        rel.lower().endswith(".md")
+        and not any(p.startswith(".") for p in parts)
+        and not any(p in SKIP_DIRS for p in parts[:-1])
+    )
+
+
+_CONFLICT = re.compile(r"\.sync-conflict-|conflicted copy|\(conflict", re.IGNORECASE)
+
+
+def is_conflict_copy(rel: str) -> bool:
+    """A sync tool's conflict copy (Syncthing `.sync-conflict-`, Dropbox and others'
+    `(… conflicted copy …)`): never parsed as a note, never written."""
+    return _CONFLICT.search(rel.rsplit("/", 1)[-1]) is not None
+
+
+def stat_of(root: Path, rel: str) -> tuple[int, int] | None:
+    """(size, mtime_ns) of a regular file, or None when there is none."""
+    try:
+        info = os.stat(root / rel)
+    except OSError:
+        return None
+    return (info.st_size, info.st_mtime_ns) if stat.S_ISREG(info.st_mode) else None
+
+
+def scan(root: Path) -> Iterator[tuple[str, tuple[int, int]]]:
+    """Every Markdown note below the root, as a relative path with `/` and its (size,
+    mtime_ns), sorted per folder.
 
     Hidden folders (`.obsidian`, `.git`, `.trash`, `.vaultfu`) are skipped, and so are folder
     symlinks (no loops, nothing outside the vault)."""
@@ -81,7 +113,8 @@ def scan(root: Path) -> Iterator[str]:
                     if name not in SKIP_DIRS:
                         subdirs.append(rel)
                 elif name.lower().endswith(".md") and entry.is_file():
-                    yield rel
+                    info = entry.stat()
+                    yield rel, (info.st_size, info.st_mtime_ns)
             except OSError:
                 continue
         stack.extend(reversed(subdirs))

@@ -1,0 +1,283 @@
+"""`vaultfu watch` with a real watchdog observer on real temporary folders."""
+
+from __future__ import annotations
+
+import ctypes
+import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from vaultfu.watch import Update, Watcher
+
+from .conftest import ACME, TODAY, Vault
+
+WAIT = 10.0  # the most any condition may take before the test fails; none sleeps this long
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = WAIT) -> None:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if condition():
+            return
+        time.sleep(0.01)
+    raise AssertionError("condition not met in time")
+
+
+def quiet(watcher: Watcher, seconds: float = 0.6) -> int:
+    """Wait until no cycle ran for `seconds`; return the cycle count."""
+    count = watcher.cycles
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        time.sleep(0.02)
+        if watcher.cycles != count:
+            count = watcher.cycles
+            end = time.monotonic() + seconds
+    return count
+
+
+class Clock:
+    def __init__(self, day: dt.date) -> None:
+        self.day = day
+
+    def __call__(self) -> dt.date:
+        return self.day
+
+
+@contextmanager
+def watching(v: Vault, **options: object) -> Iterator[tuple[Watcher, list[Update], Clock]]:
+    clock = Clock(TODAY)
+    updates: list[Update] = []
+    settings: dict[str, object] = {"debounce": 0.15, "tick": 0.05, "on_update": updates.append}
+    settings.update(options)
+    watcher = Watcher(v.root, clock=clock, **settings)  # type: ignore[arg-type]
+    stop = threading.Event()
+    thread = threading.Thread(target=watcher.run, args=(stop,), daemon=True)
+    thread.start()
+    try:
+        assert watcher.ready.wait(WAIT)
+        yield watcher, updates, clock
+    finally:
+        stop.set()
+        thread.join(WAIT)
+        assert not thread.is_alive()
+
+
+def agenda(v: Vault) -> str:
+    path = v.root / "Agenda.md"
+    return path.read_text(encoding="utf-8") if path.exists() else ""
+
+
+def test_a_save_updates_the_agenda(vault: Vault) -> None:
+    vault.write("Interviews/acme.md", ACME)
+    with watching(vault) as (_watcher, updates, _):
+        assert "Email a thank-you to Jane Doe" in agenda(vault)
+        vault.write("Interviews/globex.md", ACME.replace("Acme Corp", "Globex"))
+        wait_for(lambda: "at Globex" in agenda(vault))
+        assert "globex.md changed" in updates[-1].line()
+        assert "agenda:" in updates[-1].line()
+
+
+def test_own_writes_start_no_cycle(vault: Vault) -> None:
+    vault.write("Interviews/acme.md", ACME)
+    with watching(vault) as (watcher, updates, _):
+        assert updates[0].result.written  # the start wrote a note and the agenda
+        assert quiet(watcher) == 1
+        vault.write("Interviews/acme.md", vault.read("Interviews/acme.md") + "\nmore\n", raw=True)
+        wait_for(lambda: watcher.cycles == 2)
+        assert quiet(watcher) == 2
+
+
+def test_vim_style_save_is_one_update(vault: Vault) -> None:
+    vault.write("Interviews/acme.md", ACME)
+    with watching(vault) as (watcher, _, _):
+        start = quiet(watcher)
+        folder = vault.root / "Interviews"
+        (folder / "4913").write_text("")  # vim's probe file
+        (folder / "4913").unlink()
+        (folder / ".acme.md.swp").write_bytes(b"swap")
+        os.rename(folder / "acme.md", folder / "acme.md~")  # backup by rename
+        (folder / "acme.md").write_text(
+            (folder / "acme.md~").read_text().replace("status: waiting", "status: rejected")
+        )
+        (folder / "acme.md~").unlink()
+        (folder / ".acme.md.swp").unlink()
+        wait_for(lambda: watcher.cycles == start + 1)
+        assert quiet(watcher) == start + 1
+        assert "Thank Jane Doe" in agenda(vault)
+        assert not (folder / "acme.md~").exists()
+
+
+def test_sed_style_save_is_one_update(vault: Vault) -> None:
+    vault.write("Interviews/acme.md", ACME)
+    with watching(vault) as (watcher, _, _):
+        start = quiet(watcher)
+        subprocess.run(
+            [
+                "sed",
+                "-i",
+                "s/status: waiting/status: rejected/",
+                str(vault.root / "Interviews/acme.md"),
+            ],
+            check=True,
+        )
+        wait_for(lambda: watcher.cycles == start + 1)
+        assert quiet(watcher) == start + 1
+        assert "Thank Jane Doe" in agenda(vault)
+
+
+def test_a_burst_of_500_saves_ends_in_the_right_agenda(vault: Vault) -> None:
+    vault.write("Interviews/acme.md", ACME)
+    with watching(vault) as (watcher, _, _):
+        path = vault.root / "Interviews/acme.md"
+        base = path.read_text()
+        for i in range(500):
+            path.write_text(base.replace("role: Senior Backend Engineer", f"role: Role {i}"))
+        wait_for(lambda: "(Role 499)" in agenda(vault))
+        quiet(watcher)
+        text = agenda(vault)
+        assert "(Role 499)" in text and "(Role 498)" not in text
+        assert watcher.cycles < 100  # coalesced, not one cycle per save
+
+
+def test_delete_and_rename(vault: Vault) -> None:
+    vault.write("Interviews/acme.md", ACME)
+    vault.write("Interviews/globex.md", ACME.replace("Acme Corp", "Globex"))
+    with watching(vault) as (watcher, _, _):
+        ids = {
+            a.id for a in watcher.cycle("check").result.agenda.actions if a.company == "Acme Corp"
+        }
+        os.rename(vault.root / "Interviews/acme.md", vault.root / "Interviews/acme renamed.md")
+        wait_for(lambda: "[[acme renamed]]" in agenda(vault))
+        text = agenda(vault)
+        assert "[[acme]]" not in text
+        assert all(i in text for i in ids)  # same actions, same ids, new link
+        (vault.root / "Interviews/globex.md").unlink()
+        wait_for(lambda: "Globex" not in agenda(vault))
+
+
+def test_a_note_broken_mid_edit_then_fixed(vault: Vault) -> None:
+    vault.write("Interviews/acme.md", ACME)
+    with watching(vault) as (_watcher, _, _):
+        good = vault.read("Interviews/acme.md")
+        vault.write(
+            "Interviews/acme.md", good.replace("status: waiting", "status: [wait"), raw=True
+        )
+        wait_for(lambda: "## Problems" in agenda(vault))
+        assert "`Interviews/acme.md` line" in agenda(vault)
+        vault.write("Interviews/acme.md", good, raw=True)
+        wait_for(lambda: "## Problems" not in agenda(vault))
+        assert "Email a thank-you to Jane Doe" in agenda(vault)
+
+
+def test_midnight_rollover_with_no_file_change(vault: Vault) -> None:
+    vault.write("Interviews/acme.md", ACME.replace("2026-11-20T14:00", "2026-11-24T14:00"))
+    with watching(vault) as (_watcher, updates, clock):
+        assert "## Today\n- [ ] Email a thank-you" in agenda(vault)
+        clock.day = TODAY + dt.timedelta(days=1)
+        wait_for(lambda: "## Overdue\n- [ ] Email a thank-you" in agenda(vault))
+        assert updates[-1].reason.startswith("new day")
+
+
+def test_polling_mode(vault: Vault) -> None:
+    vault.write("Interviews/acme.md", ACME)
+    with watching(vault, polling=True, poll_interval=0.1) as (watcher, _, _):
+        assert watcher.polling
+        vault.write("Interviews/globex.md", ACME.replace("Acme Corp", "Globex"))
+        wait_for(lambda: "at Globex" in agenda(vault))
+
+
+def test_falls_back_to_polling_when_inotify_is_exhausted(vault: Vault) -> None:
+    """Use up this user's inotify instances for real, then start the watcher."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    held: list[int] = []
+    warnings: list[str] = []
+    vault.write("Interviews/acme.md", ACME)
+    try:
+        for _ in range(100_000):
+            fd = libc.inotify_init()
+            if fd < 0:
+                break
+            held.append(fd)
+        else:
+            pytest.fail("no inotify instance limit on this machine")
+        with watching(vault, warn=warnings.append, poll_interval=0.1) as (watcher, _, _):
+            for fd in held:
+                os.close(fd)
+            held.clear()
+            assert watcher.polling
+            assert len(warnings) == 1 and "polling" in warnings[0]
+            vault.write("Interviews/globex.md", ACME.replace("Acme Corp", "Globex"))
+            wait_for(lambda: "at Globex" in agenda(vault))
+    finally:
+        for fd in held:
+            os.close(fd)
+
+
+def test_periodic_rescan_catches_what_the_observer_missed(vault: Vault, tmp_path: Path) -> None:
+    """A write through a hard link outside the vault makes no inotify event in the vault."""
+    vault.write("Interviews/acme.md", ACME)
+    outside = tmp_path / "outside.md"
+    with watching(vault, rescan_every=0.3) as (watcher, updates, _):
+        quiet(watcher)  # the start has written the note: link the file as it is now
+        os.link(vault.root / "Interviews/acme.md", outside)
+        with open(outside, "a", encoding="utf-8") as handle:
+            handle.write("- [ ] Send the portfolio 📅 2026-11-24\n")
+        wait_for(lambda: "Send the portfolio" in agenda(vault))
+        assert updates[-1].reason.startswith("rescan")
+
+
+def test_an_overflow_warning_from_watchdog_forces_a_rescan(vault: Vault, tmp_path: Path) -> None:
+    import logging
+
+    vault.write("Interviews/acme.md", ACME)
+    outside = tmp_path / "outside.md"
+    with watching(vault) as (watcher, _, _):
+        quiet(watcher)
+        os.link(vault.root / "Interviews/acme.md", outside)
+        with open(outside, "a", encoding="utf-8") as handle:
+            handle.write("- [ ] Send the portfolio 📅 2026-11-24\n")  # missed by the observer
+        logging.getLogger("watchdog.observers.inotify_c").warning(
+            "Inotify queue overflowed; filesystem events were lost"
+        )
+        wait_for(lambda: "Send the portfolio" in agenda(vault))
+
+
+def test_sync_conflict_copies_are_problems_never_parsed_or_written(vault: Vault) -> None:
+    vault.write("Interviews/acme.md", ACME)
+    copy = "Interviews/acme.sync-conflict-20261124-101010-ABCDEFG.md"
+    with watching(vault) as (watcher, _, _):
+        vault.write(copy, ACME.replace("Acme Corp", "Conflicted"))
+        vault.write("Interviews/acme (Jane's conflicted copy 2026-11-24).md", ACME)
+        wait_for(lambda: "sync-conflict copy" in agenda(vault))
+        quiet(watcher)
+        text = agenda(vault)
+        assert "Conflicted" not in text and text.count("sync-conflict copy") == 2
+        assert vault.read(copy) == ACME.replace("Acme Corp", "Conflicted").lstrip("\n")
+
+
+def test_sigterm_stops_cleanly(vault: Vault) -> None:
+    vault.write("Interviews/acme.md", ACME)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "vaultfu", "watch", str(vault.root), "--today", "2026-11-24"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        wait_for(lambda: (vault.root / "Agenda.md").exists())
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=WAIT)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0, err
+    assert "start → agenda:" in out and "stopped" in err and "Traceback" not in err
+    assert not [p for p in vault.root.rglob("*") if p.name.endswith(".vaultfu-tmp")]

@@ -1,0 +1,269 @@
+"""`vaultfu watch`: the agenda follows every save. The only module that imports watchdog.
+
+One full pass at start; then each burst of file events (coalesced by a short debounce) re-reads
+only the notes it names, plans again and writes only what changes. vaultfu's own writes are
+recognised by their content hash and start no cycle. A periodic rescan (a stat per note) catches
+anything an observer missed, as does an inotify queue overflow; the day rolling over at midnight
+recomputes the agenda even when no file changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver
+from watchdog.observers.polling import PollingObserver
+
+from . import vault
+from .config import CONFIG_NAME
+from .engine import Index, RunResult, commit, prepare
+from .errors import VaultfuError
+from .model import State
+
+IGNORED_EVENTS = {"opened", "closed_no_write"}
+
+
+@dataclass(frozen=True)
+class Update:
+    """One cycle: why it ran and what came of it."""
+
+    reason: str  # "start", "Acme onsite.md changed", "new day", "rescan"
+    result: RunResult
+    changed: tuple[str, ...] = ()
+
+    def line(self) -> str:
+        today = self.result.agenda.today
+        states = [a.state(today) for a in self.result.agenda.actions]
+        due = states.count(State.TODAY)
+        late = states.count(State.OVERDUE)
+        summary = f"{due} due today" + (f", {late} overdue" if late else "")
+        problems = len(self.result.agenda.problems)
+        if problems:
+            summary += f", {problems} problem{'s' if problems > 1 else ''}"
+        wrote = [w for w in self.result.written if w != self.result.agenda_path]
+        if wrote:
+            summary += f"; wrote {len(wrote)} note{'s' if len(wrote) > 1 else ''}"
+        return f"{self.reason} → agenda: {summary}"
+
+
+@dataclass
+class _Pending:
+    """Paths reported by the observer, waiting for the debounce to settle."""
+
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    paths: set[str] = field(default_factory=set)
+    rescan: bool = False
+    last: float = 0.0
+    wake: threading.Event = field(default_factory=threading.Event)
+
+    def add(self, rel: str | None, rescan: bool = False) -> None:
+        with self.lock:
+            if rel is not None:
+                self.paths.add(rel)
+            self.rescan = self.rescan or rescan
+            self.last = time.monotonic()
+        self.wake.set()
+
+    def take(self) -> tuple[set[str], bool]:
+        with self.lock:
+            paths, rescan = self.paths, self.rescan
+            self.paths, self.rescan = set(), False
+            self.wake.clear()
+            return paths, rescan
+
+
+class _Handler(FileSystemEventHandler):
+    def __init__(self, root: Path, pending: _Pending) -> None:
+        self.root = str(root)
+        self.pending = pending
+
+    def _rel(self, path: str | bytes) -> str | None:
+        text = path.decode() if isinstance(path, bytes) else path
+        if not text.startswith(self.root):
+            return None
+        return text[len(self.root) :].lstrip("/")
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type in IGNORED_EVENTS:
+            return
+        for path in (event.src_path, getattr(event, "dest_path", "")):
+            rel = self._rel(path) if path else None
+            if not rel:
+                continue
+            if event.is_directory:
+                if event.event_type in ("moved", "deleted"):
+                    self.pending.add(None, rescan=True)  # a folder moved: check everything
+                continue
+            if rel == CONFIG_NAME or rel.startswith(".vaultfu/templates/"):
+                self.pending.add(rel, rescan=True)
+            elif vault.is_note(rel):
+                self.pending.add(rel)
+
+
+class _OverflowHook(logging.Handler):
+    """watchdog logs a warning when the kernel's inotify queue overflows and events are lost;
+    this turns it into a full rescan."""
+
+    def __init__(self, pending: _Pending) -> None:
+        super().__init__(logging.WARNING)
+        self.pending = pending
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if "overflow" in record.getMessage().lower():
+            self.pending.add(None, rescan=True)
+
+
+class Watcher:
+    def __init__(
+        self,
+        root: Path,
+        *,
+        clock: Callable[[], dt.date],
+        today: dt.date | None = None,
+        debounce: float = 0.1,
+        rescan_every: float = 300.0,
+        polling: bool = False,
+        poll_interval: float = 1.0,
+        tick: float = 1.0,
+        on_update: Callable[[Update], None] = lambda update: None,
+        warn: Callable[[str], None] = lambda message: None,
+    ) -> None:
+        self.root = vault.open_vault(root)
+        self.clock = clock
+        self.pinned_today = today
+        self.debounce = debounce
+        self.rescan_every = rescan_every
+        self.polling = polling
+        self.poll_interval = poll_interval
+        self.tick = tick
+        self.on_update = on_update
+        self.warn = warn
+        self.pending = _Pending()
+        self.index = Index(self.root, vault.read_config(self.root))
+        self.cycles = 0
+        self.ready = threading.Event()
+        self.observer: BaseObserver | None = None
+
+    # -- the observer -----------------------------------------------------------------------
+
+    def _start_observer(self) -> BaseObserver:
+        handler = _Handler(self.root, self.pending)
+        if not self.polling:
+            try:
+                observer: BaseObserver = Observer()
+                observer.schedule(handler, str(self.root), recursive=True)
+                observer.start()
+                return observer
+            except OSError as exc:
+                if exc.errno not in (errno.ENOSPC, errno.EMFILE):
+                    raise
+                self.warn(
+                    f"inotify limit reached ({exc.strerror}): watching by polling instead, "
+                    "which is slower; raise fs.inotify.max_user_watches or "
+                    "fs.inotify.max_user_instances to avoid this"
+                )
+                self.polling = True
+        observer = PollingObserver(timeout=self.poll_interval)
+        observer.schedule(handler, str(self.root), recursive=True)
+        observer.start()
+        return observer
+
+    # -- cycles -----------------------------------------------------------------------------
+
+    def _day(self) -> dt.date:
+        return self.pinned_today or self.index.config.today or self.clock()
+
+    def cycle(self, reason: str, changed: tuple[str, ...] = ()) -> Update:
+        prepared = prepare(self.root, today=self.pinned_today, clock=self.clock(), index=self.index)
+        result = commit(prepared)
+        # Read back what was written: the index then holds vaultfu's own bytes, so the events
+        # of its own writes find nothing new (same content hash) and start no cycle.
+        self.index.refresh(result.written)
+        self.cycles += 1
+        update = Update(reason, result, changed)
+        self.on_update(update)
+        return update
+
+    def _reload_config(self) -> None:
+        try:
+            config = vault.read_config(self.root)
+        except VaultfuError as exc:
+            self.warn(f"{exc}; keeping the settings read before")
+            return
+        if config != self.index.config:
+            self.index = Index(self.root, config)
+
+    # -- the loop ---------------------------------------------------------------------------
+
+    def run(self, stop: threading.Event) -> None:
+        logger = logging.getLogger("watchdog")
+        hook = _OverflowHook(self.pending)
+        logger.addHandler(hook)
+        try:
+            self.observer = self._start_observer()
+            self.index.refresh()
+            self.cycle("start")
+            self._loop(stop)
+        finally:
+            logger.removeHandler(hook)
+            if self.observer is not None:
+                self.observer.stop()
+                self.observer.join()
+            self.ready.set()
+
+    def _loop(self, stop: threading.Event) -> None:
+        day = self._day()
+        next_rescan = time.monotonic() + self.rescan_every
+        self.ready.set()
+        while not stop.is_set():
+            self.pending.wake.wait(timeout=self.tick)
+            if stop.is_set():
+                return
+            if self.pending.wake.is_set():
+                # coalesce a burst: wait until no event came for `debounce` seconds (but act
+                # at least every ten debounces, however long the burst)
+                deadline = time.monotonic() + max(1.0, self.debounce * 10)
+                while (
+                    time.monotonic() - self.pending.last < self.debounce
+                    and time.monotonic() < deadline
+                    and not stop.is_set()
+                ):
+                    time.sleep(self.debounce / 4)
+                paths, rescan = self.pending.take()
+                if CONFIG_NAME in paths or any(p.startswith(".vaultfu/") for p in paths):
+                    self._reload_config()
+                if rescan:
+                    changed = self.index.refresh()
+                    next_rescan = time.monotonic() + self.rescan_every
+                else:
+                    changed = self.index.refresh(paths)
+                    changed |= {p for p in paths if not vault.is_note(p)}
+                if changed:
+                    self.cycle(_describe(changed), tuple(sorted(changed)))
+                    day = self._day()
+                    continue
+            if time.monotonic() >= next_rescan:
+                next_rescan = time.monotonic() + self.rescan_every
+                changed = self.index.refresh()
+                if changed:
+                    self.cycle("rescan: " + _describe(changed), tuple(sorted(changed)))
+                    day = self._day()
+                    continue
+            if self._day() != day:
+                day = self._day()
+                self.cycle(f"new day, {day:%a} {day.day} {day:%b}")
+
+
+def _describe(changed: set[str]) -> str:
+    names = sorted(p.rsplit("/", 1)[-1] for p in changed)
+    shown = ", ".join(names[:2]) + (f" and {len(names) - 2} more" if len(names) > 2 else "")
+    return f"{shown} changed"
