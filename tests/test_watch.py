@@ -264,20 +264,77 @@ def test_sync_conflict_copies_are_problems_never_parsed_or_written(vault: Vault)
         assert vault.read(copy) == ACME.replace("Acme Corp", "Conflicted").lstrip("\n")
 
 
-def test_sigterm_stops_cleanly(vault: Vault) -> None:
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_signals_stop_it_cleanly(vault: Vault, sig: signal.Signals) -> None:
     vault.write("Interviews/acme.md", ACME)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "vaultfu", "watch", str(vault.root), "--today", "2026-11-24"],
+        [sys.executable, "-m", "vaultfu", "watch", str(vault.root), "--today", "2026-11-24", "-v"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
     try:
         wait_for(lambda: (vault.root / "Agenda.md").exists())
-        proc.send_signal(signal.SIGTERM)
+        proc.send_signal(sig)
         out, err = proc.communicate(timeout=WAIT)
     finally:
         proc.kill()
     assert proc.returncode == 0, err
     assert "start → agenda:" in out and "stopped" in err and "Traceback" not in err
+    assert "  wrote Agenda.md" in out  # -v says what each update wrote
     assert not [p for p in vault.root.rglob("*") if p.name.endswith(".vaultfu-tmp")]
+
+
+def test_a_git_checkout_of_many_files(vault: Vault) -> None:
+    def git(*args: str) -> None:
+        subprocess.run(
+            ["git", "-c", "user.name=t", "-c", "user.email=t@t", *args],
+            cwd=vault.root,
+            check=True,
+            capture_output=True,
+        )
+
+    companies = ["Acme Corp", "Globex", "Initech", "Hooli"]
+    for name in companies:
+        vault.write(f"Interviews/{name}.md", ACME.replace("Acme Corp", name))
+    git("init", "-q")
+    git("add", "-A")
+    git("commit", "-qm", "waiting")
+    for name in companies:
+        path = f"Interviews/{name}.md"
+        vault.write(
+            path, ACME.replace("Acme Corp", name).replace("status: waiting", "status: rejected")
+        )
+    git("commit", "-qam", "rejected")
+    git("checkout", "-q", "HEAD~1")
+    with watching(vault) as (_watcher, _, _):
+        assert agenda(vault).count("Email a thank-you") == 4
+        git("checkout", "-q", "-f", "master" if _has_branch(vault, "master") else "main")
+        wait_for(lambda: agenda(vault).count("for the decision and keep the door open") == 4)
+        assert "Email a thank-you" not in agenda(vault)
+
+
+def _has_branch(v: Vault, name: str) -> bool:
+    found = subprocess.run(
+        ["git", "rev-parse", "--verify", "-q", name], cwd=v.root, capture_output=True
+    )
+    return found.returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("rel", "note"),
+    [
+        ("Interviews/acme.md", True),
+        ("Interviews/acme.md~", False),
+        ("Interviews/.acme.md.swp", False),
+        ("Interviews/4913", False),
+        ("Interviews/.syncthing.acme.md.tmp", False),
+        ("Interviews/.acme.md.abc.vaultfu-tmp", False),
+        (".obsidian/workspace.md", False),
+        ("Interviews/sedAbC123", False),
+    ],
+)
+def test_which_paths_are_notes(rel: str, note: bool) -> None:
+    from vaultfu.vault import is_note
+
+    assert is_note(rel) is note
