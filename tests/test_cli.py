@@ -127,32 +127,32 @@ def test_config_overrides_numbers_and_agenda_name(runner: CliRunner, vault: Vaul
     assert (vault.root / "Job/Follow-ups.md").exists()
 
 
-def test_plain_when_piped_and_no_color(vault: Vault) -> None:
-    vault.write("Interviews/acme.md", ACME)
-    env = {**os.environ, "NO_COLOR": "1", "FORCE_COLOR": ""}
-    env.pop("FORCE_COLOR")
-    out = subprocess.run(
+def agenda_output(vault: Vault, env: dict[str, str]) -> str:
+    """The terminal output of `python -m vaultfu agenda`, run as a real process (piped)."""
+    return subprocess.run(
         [sys.executable, "-m", "vaultfu", "agenda", str(vault.root), "--today", "2026-11-24"],
         capture_output=True,
         text=True,
         env=env,
         check=True,
     ).stdout
-    assert "\x1b[" not in out and "Email a thank-you" in out
+
+
+def test_plain_when_piped_and_no_color(vault: Vault) -> None:
+    vault.write("Interviews/acme.md", ACME)
+    env = {k: v for k, v in os.environ.items() if k != "FORCE_COLOR"}
+    piped = agenda_output(vault, {k: v for k, v in env.items() if k != "NO_COLOR"})
+    assert "\x1b[" not in piped and "Email a thank-you" in piped
+    assert "\x1b[" not in agenda_output(vault, {**env, "NO_COLOR": "1"})
 
 
 def test_colour_on_a_terminal(vault: Vault) -> None:
     vault.write("Interviews/acme.md", ACME)
     env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
     env["FORCE_COLOR"] = "1"  # rich's stand-in for a terminal
-    out = subprocess.run(
-        [sys.executable, "-m", "vaultfu", "agenda", str(vault.root), "--today", "2026-11-24"],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=True,
-    ).stdout
-    assert "\x1b[" in out
+    assert "\x1b[" in agenda_output(vault, env)
+    # NO_COLOR wins even then
+    assert "\x1b[" not in agenda_output(vault, {**env, "NO_COLOR": "1"})
 
 
 def test_python_dash_m_and_version() -> None:

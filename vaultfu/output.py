@@ -5,6 +5,7 @@ Coloured on a terminal; plain when piped or when NO_COLOR is set (rich honours b
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -24,7 +25,16 @@ STYLE = {"Overdue": "bold red", "Today": "bold yellow", "Next 7 days": "cyan", "
 
 
 def console(stderr: bool = False) -> Console:
-    return Console(file=sys.stderr if stderr else sys.stdout, highlight=False, soft_wrap=True)
+    """Styled on a terminal; plain text when piped or when NO_COLOR is set (even with
+    FORCE_COLOR)."""
+    plain = bool(os.environ.get("NO_COLOR"))
+    return Console(
+        file=sys.stderr if stderr else sys.stdout,
+        highlight=False,
+        soft_wrap=True,
+        force_terminal=False if plain else None,
+        no_color=plain or None,
+    )
 
 
 def show_agenda(out: Console, agenda: Agenda, *, vault: str, pinned: bool) -> None:
