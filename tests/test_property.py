@@ -120,7 +120,7 @@ def one_pass(text: str) -> tuple[str, int]:
     found = parse_text(REL, text, CONFIG)
     assert found is not None
     planned = plan_notes(
-        {REL: text},
+        {REL: text}.__getitem__,
         (found[0],),
         config=CONFIG,
         today=TODAY,

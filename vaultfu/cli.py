@@ -73,10 +73,15 @@ def dry_run_option(func: F) -> F:
     )(func)
 
 
-def _run(root: Path, today: str | None, write: bool, request: Any = None) -> Any:
+def _run(
+    root: Path, today: str | None, write: bool, request: Any = None, edits: bool = True
+) -> Any:
     from . import engine
 
-    return engine.run(root, today=_date(today), clock=dt.date.today(), write=write, request=request)
+    day = _date(today)
+    return engine.run(
+        root, today=day, clock=dt.date.today(), write=write, request=request, edits=edits
+    )
 
 
 def _report(run: Any, root: Path, *, dry_run: bool, no_write: bool = False) -> None:
@@ -102,7 +107,7 @@ def agenda(root: Path, today: str | None, no_write: bool, dry_run: bool, as_json
     rewrite the agenda note."""
     from .agenda import agenda_json
 
-    run = _run(root, today, write=not (no_write or dry_run))
+    run = _run(root, today, write=not (no_write or dry_run), edits=not no_write)
     if as_json:
         click.echo(json.dumps(agenda_json(run.agenda), indent=2, ensure_ascii=False))
         return

@@ -7,10 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
-from typing import Any
-
-from jinja2 import Template, TemplateError, Undefined
-from jinja2.sandbox import SandboxedEnvironment
+from typing import TYPE_CHECKING, Any
 
 from .model import Action, Interview, Kind
 
@@ -32,21 +29,27 @@ class DraftError(ValueError):
     """A template that cannot be rendered (a user's template with a mistake)."""
 
 
-class Placeholder(Undefined):
-    """An unknown name in a template renders as `[name]`, visible, never empty."""
-
-    def __str__(self) -> str:
-        if self._undefined_hint is not None:  # the sandbox refused something: say so
-            self._fail_with_undefined_error()
-        return f"[{self._undefined_name or 'missing'}]"
+if TYPE_CHECKING:
+    from jinja2 import Template
+    from jinja2.sandbox import SandboxedEnvironment
 
 
 @lru_cache(maxsize=1)
 def _environment() -> SandboxedEnvironment:
-    # No loader: a template cannot include or import files; the sandbox blocks Python internals.
-    return SandboxedEnvironment(
-        undefined=Placeholder, autoescape=False, keep_trailing_newline=False
-    )
+    """Jinja2's sandbox, imported only when a draft is rendered. No loader: a template cannot
+    include or import files; the sandbox blocks Python internals."""
+    from jinja2 import Undefined
+    from jinja2.sandbox import SandboxedEnvironment
+
+    class Placeholder(Undefined):
+        """An unknown name in a template renders as `[name]`, visible, never empty."""
+
+        def __str__(self) -> str:
+            if self._undefined_hint is not None:  # the sandbox refused something: say so
+                self._fail_with_undefined_error()
+            return f"[{self._undefined_name or 'missing'}]"
+
+    return SandboxedEnvironment(undefined=Placeholder, autoescape=False)
 
 
 def _long(day: dt.date | None, placeholder: str) -> str:
@@ -92,6 +95,8 @@ def _compile(template: str) -> Template:
 
 
 def render(template: str, values: dict[str, Any]) -> str:
+    from jinja2 import TemplateError
+
     try:
         text = _compile(template).render(values)
     except TemplateError as exc:

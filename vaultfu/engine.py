@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import functools
+import os
+import pickle
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -29,7 +31,7 @@ from .edits import (
     set_task_mark,
 )
 from .errors import NoteError, WriteConflict
-from .model import Action, Agenda, Interview, Kind, Person, Problem, Task, TaskStatus
+from .model import Action, Agenda, Interview, Kind, Person, Problem, TaskStatus
 from .notes import (
     BOM,
     decode,
@@ -92,11 +94,19 @@ class Loaded:
 def parse_one(
     rel: str, data: bytes, config: Config
 ) -> tuple[Interview, tuple[Problem, ...]] | None:
-    """One note's bytes → its interview facts, or None when it is not an interview note."""
-    text = decode(data, rel) if data[:3] == b"---" or data[:6] == b"\xef\xbb\xbf---" else None
-    if text is None:
+    """One note's bytes → its interview facts, or None when it is not an interview note.
+
+    Most notes of a vault are not interviews: those whose frontmatter cannot even contain the
+    type's value are passed over on their bytes, without decoding or parsing them."""
+    start = 3 if data.startswith(BOM.encode()) else 0
+    if data[start : start + 3] != b"---":
         return None
-    return parse_text(rel, text, config)
+    word = config.type_value.encode("utf-8")
+    if word.isascii():
+        end = data.find(b"\n---", start + 3)
+        if word.lower() not in data[start : end if end != -1 else len(data)].lower():
+            return None
+    return parse_text(rel, decode(data, rel), config)
 
 
 def parse_text(rel: str, text: str, config: Config) -> tuple[Interview, tuple[Problem, ...]] | None:
@@ -123,78 +133,147 @@ class Entry:
     source: Source | None = None  # interview notes only
 
 
+CACHE_FORMAT = 1
+RACY_NS = 2_000_000_000  # entries this close to the cache's own mtime are read again
+PARALLEL_FROM = 200  # notes to read before a process pool pays for itself
+
+
+def read_entry(root: Path, config: Config, rel: str, hashing: bool = False) -> Entry:
+    """Read and parse one note into an index entry (the unit of work, also in a pool)."""
+    try:
+        snap = vault.read(root, rel)
+    except OSError as exc:
+        return Entry((-1, -1), problems=(Problem(rel, None, f"cannot be read ({exc.strerror})"),))
+    if snap.data is None:
+        return Entry((-1, -1))
+    data = snap.data
+    key = (snap.size, snap.mtime_ns)
+    digest = snap.digest if hashing else ""
+    word = config.type_value.encode().lower()
+    if rel == config.agenda.replace("\\", "/"):
+        return Entry(key, digest)
+    if vault.is_conflict_copy(rel):
+        if word not in data[:4096].lower():
+            return Entry(key, digest)
+        message = (
+            "is a sync-conflict copy of an interview note: merge what you need into the "
+            "original and delete it (vaultfu does not read or write it)"
+        )
+        return Entry(key, digest, problems=(Problem(rel, None, message),))
+    try:
+        found = parse_one(rel, data, config)
+    except NoteError as exc:
+        if word in data[:4096].lower():
+            return Entry(key, digest, problems=(Problem(exc.path, exc.line, exc.message),))
+        return Entry(key, digest)
+    if not found:
+        return Entry(key, digest)
+    interview, lesser = found
+    bom = data.startswith(BOM.encode())
+    return Entry(key, digest, interview, lesser, Source(snap, decode(data, rel), bom))
+
+
+def _read_chunk(job: tuple[Path, Config, list[str]]) -> list[tuple[str, Entry]]:
+    root, config, rels = job
+    return [(rel, read_entry(root, config, rel)) for rel in rels]
+
+
 class Index:
     """The vault's notes as last read, refreshed in full (cheap: a stat per note, a read only
-    for what changed) or for the paths an observer reported."""
+    for what changed) or for the paths an observer reported.
 
-    def __init__(self, root: Path, config: Config) -> None:
+    `hashing` keeps each note's content hash, so that a save which changes nothing (vaultfu's
+    own write, read back) is no change; `parallel` reads a cold vault with a process pool."""
+
+    def __init__(
+        self, root: Path, config: Config, *, hashing: bool = False, parallel: bool = False
+    ) -> None:
         self.root = root
         self.config = config
+        self.hashing = hashing
+        self.parallel = parallel
         self.entries: dict[str, Entry] = {}
+        self.dirty = False  # changed since the cache was read
 
     def refresh(self, paths: Iterable[str] | None = None) -> set[str]:
         """Read again what changed; returns the paths whose entry changed (or went away)."""
         changed: set[str] = set()
         if paths is None:
             seen = {}
+            todo = []
             for rel, key in vault.scan(self.root):
                 seen[rel] = key
                 old = self.entries.get(rel)
                 if old is None or old.key != key:
-                    entry = self._read(rel)
-                    self.entries[rel] = entry
-                    if old is None or old.digest != entry.digest:
-                        changed.add(rel)
+                    todo.append(rel)
+            for rel, entry in self._read_all(todo):
+                old = self.entries.get(rel)
+                self.entries[rel] = entry
+                if old is None or old.digest != entry.digest or not self.hashing:
+                    changed.add(rel)
             for rel in set(self.entries) - set(seen):
                 del self.entries[rel]
                 changed.add(rel)
+            self.dirty = self.dirty or bool(changed)
             return changed
         for rel in paths:
             if not vault.is_note(rel) or vault.stat_of(self.root, rel) is None:
                 if self.entries.pop(rel, None) is not None:
                     changed.add(rel)
                 continue
-            entry = self._read(rel)
+            entry = read_entry(self.root, self.config, rel, self.hashing)
             old = self.entries.get(rel)
-            if old is None or old.digest != entry.digest:
+            if old is None or old.digest != entry.digest or not self.hashing:
                 changed.add(rel)
             self.entries[rel] = entry
+        self.dirty = self.dirty or bool(changed)
         return changed
 
-    def _read(self, rel: str) -> Entry:
-        config = self.config
+    def _read_all(self, rels: list[str]) -> Iterable[tuple[str, Entry]]:
+        if not self.parallel or len(rels) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+            return [(rel, read_entry(self.root, self.config, rel, self.hashing)) for rel in rels]
+        import concurrent.futures
+        import multiprocessing
+
+        workers = min(os.cpu_count() or 2, 8)
+        size = -(-len(rels) // (workers * 4))
+        jobs = [(self.root, self.config, rels[i : i + size]) for i in range(0, len(rels), size)]
+        context = multiprocessing.get_context("fork")
+        with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+            return [pair for chunk in pool.map(_read_chunk, jobs) for pair in chunk]
+
+    # -- the cache: outside the vault, safe to delete, never the source of truth ------------
+
+    def _fingerprint(self) -> str:
+        from . import __version__
+
+        return f"vaultfu {__version__} format {CACHE_FORMAT} {self.root} {self.config!r}"
+
+    def load_cache(self) -> None:
+        """Take the entries of an earlier run; anything unreadable or foreign is ignored."""
+        found = vault.read_cache(self.root)
+        if found is None:
+            return
+        data, cache_mtime = found
         try:
-            snap = vault.read(self.root, rel)
-        except OSError as exc:
-            return Entry(
-                (-1, -1), problems=(Problem(rel, None, f"cannot be read ({exc.strerror})"),)
-            )
-        if snap.data is None:
-            return Entry((-1, -1))
-        key = (snap.size, snap.mtime_ns)
-        digest = snap.digest
-        word = config.type_value.encode().lower()
-        if rel == config.agenda.replace("\\", "/"):
-            return Entry(key, digest)
-        if vault.is_conflict_copy(rel):
-            if word not in snap.data[:4096].lower():
-                return Entry(key, digest)
-            message = (
-                "is a sync-conflict copy of an interview note: merge what you need into the "
-                "original and delete it (vaultfu does not read or write it)"
-            )
-            return Entry(key, digest, problems=(Problem(rel, None, message),))
-        try:
-            found = parse_one(rel, snap.data, config)
-        except NoteError as exc:
-            if word in snap.data[:4096].lower():
-                return Entry(key, digest, problems=(Problem(exc.path, exc.line, exc.message),))
-            return Entry(key, digest)
-        if not found:
-            return Entry(key, digest)
-        interview, lesser = found
-        bom = snap.data.startswith(BOM.encode())
-        return Entry(key, digest, interview, lesser, Source(snap, decode(snap.data, rel), bom))
+            fingerprint, entries = pickle.loads(data)
+            if fingerprint != self._fingerprint() or not isinstance(entries, dict):
+                return
+            self.entries = {
+                rel: entry
+                for rel, entry in entries.items()
+                if isinstance(entry, Entry) and entry.key[1] < cache_mtime - RACY_NS
+            }
+        except Exception:  # a corrupt cache is no error: it is rebuilt from the notes
+            self.entries = {}
+
+    def save_cache(self) -> None:
+        if not self.dirty:
+            return
+        entries = {rel: replace(e, source=None) for rel, e in self.entries.items()}
+        data = pickle.dumps((self._fingerprint(), entries), protocol=pickle.HIGHEST_PROTOCOL)
+        vault.write_cache(self.root, data)
+        self.dirty = False
 
     def loaded(self) -> Loaded:
         names: dict[str, list[str]] = defaultdict(list)
@@ -205,17 +284,24 @@ class Index:
             entry = self.entries[rel]
             names[rel.rsplit("/", 1)[-1][:-3].casefold()].append(rel)
             problems.extend(entry.problems)
-            if entry.interview and entry.source:
+            if entry.interview:
                 interviews.append(entry.interview)
-                sources[rel] = entry.source
+                if entry.source:
+                    sources[rel] = entry.source
         loaded = Loaded(tuple(interviews), tuple(problems), dict(names), sources)
         people = _resolve_people(self.root, loaded, loaded.interviews)
         return replace(loaded, interviews=tuple(people))
 
 
-def load(root: Path, config: Config) -> Loaded:
-    index = Index(root, config)
+def load(root: Path, config: Config, *, cache: bool = True) -> Loaded:
+    """The vault as it is now; with `cache`, notes unchanged since the last run (same path, size
+    and mtime) are taken from the cache instead of being read and parsed again."""
+    index = Index(root, config, parallel=True)
+    if cache:
+        index.load_cache()
     index.refresh()
+    if cache:
+        index.save_cache()
     return index.loaded()
 
 
@@ -281,39 +367,57 @@ class Wanted:
     drafts: Mapping[str, str] = field(default_factory=dict)  # id → rendered section
     cancel_stale: bool = True
 
+    @functools.cached_property
+    def by_note(self) -> dict[str, list[str]]:
+        """The ids to materialize, per note, in the order their lines are written."""
+        groups: dict[str, list[str]] = defaultdict(list)
+        for ident in sorted(self.materialize, key=lambda i: _order(self.actions[i])):
+            groups[self.actions[ident].note].append(ident)
+        return groups
 
-def _tasks_of(text: str, rel: str, config: Config) -> tuple[Interview | None, tuple[Task, ...]]:
+
+def _interview_of(text: str, rel: str, config: Config) -> Interview | None:
     found = parse_text(rel, text, config)
-    if found is None:
-        return None, ()
-    return found[0], found[0].tasks
+    return found[0] if found else None
 
 
-def carry_ticks(text: str, rel: str, config: Config, wanted: Wanted) -> str:
-    """Phase one: ticks from the agenda or `vaultfu done` land on their task lines; a task
-    ticked by hand without a date gets today's ✅; a ticked action with no line yet gets one."""
-    interview, tasks = _tasks_of(text, rel, config)
-    if interview is None:
-        return text
+Mark = tuple[int, str, str]  # (line, new checkbox, stamp to append)
+
+
+def tick_ops(interview: Interview, wanted: Wanted) -> tuple[list[Mark], list[Action]]:
+    """Phase one, decided from a note's tasks: ticks from the agenda or `vaultfu done` land on
+    their task lines; a task ticked by hand without a date gets today's ✅; a ticked action with
+    no line yet gets one (already ticked)."""
+    marks: list[Mark] = []
     present = set()
-    for task in tasks:
-        ident = task.id if task.is_vaultfu else user_task_id(interview, task)
+    for task in interview.tasks:
+        ident = task.id if task.is_vaultfu and task.id else user_task_id(interview, task)
         present.add(ident)
-        tick = wanted.ticks.get(ident)  # type: ignore[arg-type]
+        tick = wanted.ticks.get(ident)
         if tick and task.status is TaskStatus.OPEN:
             status, day = tick
             mark, emoji = ("x", "✅") if status is TaskStatus.DONE else ("-", "❌")
-            text = set_task_mark(text, task.line, mark, f"{emoji} {day.isoformat()}")
+            marks.append((task.line, mark, f"{emoji} {day.isoformat()}"))
         elif task.is_vaultfu and task.status is TaskStatus.DONE and task.done is None:
-            text = set_task_mark(text, task.line, "x", f"✅ {wanted.today.isoformat()}")
+            marks.append((task.line, "x", f"✅ {wanted.today.isoformat()}"))
     missing = [
         wanted.actions[i]
         for i, (status, _) in wanted.ticks.items()
         if status is TaskStatus.DONE
         and i not in present
         and i in wanted.actions
-        and wanted.actions[i].note == rel
+        and wanted.actions[i].note == interview.path
     ]
+    return marks, missing
+
+
+def carry_ticks(text: str, rel: str, config: Config, wanted: Wanted) -> str:
+    interview = _interview_of(text, rel, config)
+    if interview is None:
+        return text
+    marks, missing = tick_ops(interview, wanted)
+    for line, mark, stamp in marks:
+        text = set_task_mark(text, line, mark, stamp)
     if missing:
         lines = [note_task_line(a, None, wanted.ticks[a.id][1]) for a in missing]
         text = insert_tasks(text, _follow_ups_section(text, rel, config), lines)
@@ -333,21 +437,18 @@ def _follow_ups_section(text: str, rel: str, config: Config) -> tuple[int, int] 
     return None
 
 
-def add_follow_ups(text: str, rel: str, config: Config, wanted: Wanted) -> str:
-    """Phase two: due actions get their task line (and draft); stale ones are cancelled."""
-    interview, tasks = _tasks_of(text, rel, config)
-    if interview is None:
-        return text
-    present = {t.id for t in tasks if t.id}
+def follow_up_ops(interview: Interview, wanted: Wanted) -> tuple[list[Mark], list[str], list[str]]:
+    """Phase two, decided from a note's tasks: due actions get their task line (and draft);
+    open tasks of actions that no longer apply are cancelled."""
+    present = {t.id for t in interview.tasks if t.id}
+    marks: list[Mark] = []
     if wanted.cancel_stale:
-        for task in tasks:
+        for task in interview.tasks:
             if task.is_vaultfu and task.status is TaskStatus.OPEN and task.id not in wanted.actions:
-                text = set_task_mark(text, task.line, "-", f"❌ {wanted.today.isoformat()}")
+                marks.append((task.line, "-", f"❌ {wanted.today.isoformat()}"))
     new_lines, sections = [], []
-    for ident in sorted(wanted.materialize, key=lambda i: _order(wanted.actions[i])):
+    for ident in wanted.by_note.get(interview.path, ()):
         action = wanted.actions[ident]
-        if action.note != rel:
-            continue
         draft = wanted.drafts.get(ident)
         if ident not in present:
             new_lines.append(note_task_line(action, heading(action) if draft else None))
@@ -355,6 +456,16 @@ def add_follow_ups(text: str, rel: str, config: Config, wanted: Wanted) -> str:
                 sections.append(draft)
         elif ident in wanted.force_drafts and draft:
             sections.append(draft)
+    return marks, new_lines, sections
+
+
+def add_follow_ups(text: str, rel: str, config: Config, wanted: Wanted) -> str:
+    interview = _interview_of(text, rel, config)
+    if interview is None:
+        return text
+    marks, new_lines, sections = follow_up_ops(interview, wanted)
+    for line, mark, stamp in marks:
+        text = set_task_mark(text, line, mark, stamp)
     text = insert_tasks(text, _follow_ups_section(text, rel, config), new_lines)
     return append_sections(text, sections)
 
@@ -374,7 +485,8 @@ def check_edit(before: str, after: str, rel: str, config: Config, wanted: Wanted
     block = find_frontmatter(before)
     if block is None or not after.startswith(before[: block.body_offset]):
         return "the edit would change the frontmatter; left as it is"
-    again = edit_note(after, rel, config, replace(wanted, force_drafts=frozenset()))
+    settled = replace(wanted, force_drafts=frozenset()) if wanted.force_drafts else wanted
+    again = edit_note(after, rel, config, settled)
     if again != after:
         return (
             "vaultfu cannot place its task lines where Markdown reads them as tasks "
@@ -448,7 +560,7 @@ class NotesPlan:
 
 
 def plan_notes(
-    texts: Mapping[str, str],
+    text_of: Callable[[str], str],
     interviews: tuple[Interview, ...],
     *,
     config: Config,
@@ -457,36 +569,48 @@ def plan_notes(
     request: Request,
     template: Callable[[str], str],
     resolve: Callable[[Iterable[Interview]], Iterable[Interview]],
+    edits: bool = True,
 ) -> NotesPlan:
-    """Every edit a run makes to the interview notes, planned from their texts (no disk: the
-    template source and the person-link resolver are passed in)."""
+    """Every edit a run makes to the interview notes. Which notes change is decided from their
+    parsed tasks; only those are read as text (`text_of`) and edited. No disk here: the text
+    source, the template source and the person-link resolver are passed in."""
     # Phase one: carry ticks back into the notes.
     first = plan(interviews, today=today, rules=config.playbook)
     wanted = Wanted(today=today, ticks=ticks, actions={a.id: a for a in first.actions})
-    ticked = {rel: carry_ticks(text, rel, config, wanted) for rel, text in texts.items()}
-    changed = {rel for rel in texts if ticked[rel] != texts[rel]}
-    if changed:
+    ticked: dict[str, str] = {}
+    for note in interviews:
+        marks, missing = tick_ops(note, wanted)
+        if marks or missing:
+            ticked[note.path] = carry_ticks(text_of(note.path), note.path, config, wanted)
+    if ticked:
         fresh = []
         for note in interviews:
             found = (
-                parse_text(note.path, ticked[note.path], config) if note.path in changed else None
+                parse_text(note.path, ticked[note.path], config) if note.path in ticked else None
             )
             fresh.append(next(iter(resolve([found[0]]))) if found else note)
         interviews = tuple(fresh)
 
     # Phase two: plan again and add what is due.
     second = plan(interviews, today=today, rules=config.playbook)
+    if not edits:  # the agenda only (--no-write): ticks count, nothing else is planned
+        return NotesPlan(second, wanted, {}, ())
     problems: list[Problem] = []
     wanted = _wanted(config, second, interviews, today, ticks, request, template, problems)
-    edits: dict[str, str] = {}
-    for rel, text in texts.items():
-        new = add_follow_ups(ticked[rel], rel, config, wanted)
-        trouble = check_edit(text, new, rel, config, wanted)
+    changes: dict[str, str] = {}
+    for note in interviews:
+        rel = note.path
+        marks, new_lines, sections = follow_up_ops(note, wanted)
+        if not (marks or new_lines or sections or rel in ticked):
+            continue
+        before = text_of(rel)
+        new = add_follow_ups(ticked.get(rel, before), rel, config, wanted)
+        trouble = check_edit(before, new, rel, config, wanted)
         if trouble:
             problems.append(Problem(rel, None, trouble))
-        elif new != text:
-            edits[rel] = new
-    return NotesPlan(second, wanted, edits, tuple(problems))
+        elif new != before:
+            changes[rel] = new
+    return NotesPlan(second, wanted, changes, tuple(problems))
 
 
 @dataclass(frozen=True)
@@ -508,6 +632,7 @@ def prepare(
     clock: dt.date,
     request: Request | None = None,
     index: Index | None = None,
+    edits: bool = True,
 ) -> Prepared:
     """Read the vault (or take the watcher's index of it) and plan every write, in memory."""
     request = request or Request()
@@ -528,11 +653,19 @@ def prepare(
         problems.append(Problem(exc.path, exc.line, exc.message))
         agenda_snap = None
 
-    texts = {rel: src.text for rel, src in loaded.sources.items()}
     ticks = agenda_ticks(agenda_text, config.agenda, day)
     ticks.update({i: (TaskStatus.DONE, on) for i, on in request.done.items()})
+    sources = dict(loaded.sources)
+
+    def text_of(rel: str) -> str:
+        if rel not in sources:  # the index came from the cache: read the note now
+            snap = vault.read(root, rel)
+            data = snap.data or b""
+            sources[rel] = Source(snap, decode(data, rel), data.startswith(BOM.encode()))
+        return sources[rel].text
+
     planned = plan_notes(
-        texts,
+        text_of,
         loaded.interviews,
         config=config,
         today=day,
@@ -540,15 +673,16 @@ def prepare(
         request=request,
         template=functools.partial(vault.read_template, root),
         resolve=lambda notes: _resolve_people(root, loaded, notes),
+        edits=edits,
     )
-    second, wanted, edits = planned.plan, planned.wanted, planned.edits
+    second, wanted, changes = planned.plan, planned.wanted, planned.edits
     problems.extend(planned.problems)
 
     agenda = Agenda(today=day, actions=second.open(), waiting=second.waiting, problems=())
     region = render_region(replace(agenda, problems=_sorted(problems)), loaded.link_for)
     writes = [
-        Write(rel, loaded.sources[rel].snapshot.data or b"", loaded.sources[rel].encode(new))
-        for rel, new in sorted(edits.items())
+        Write(rel, sources[rel].snapshot.data or b"", sources[rel].encode(new))
+        for rel, new in sorted(changes.items())
     ]
     if agenda_snap is not None:
         try:
@@ -563,8 +697,8 @@ def prepare(
     drafted = tuple(
         a
         for a in sorted((wanted.actions[i] for i in wanted.drafts), key=_order)
-        if a.note in edits
-        and edits[a.note].count(heading(a)) > loaded.sources[a.note].text.count(heading(a))
+        if a.note in changes
+        and changes[a.note].count(heading(a)) > sources[a.note].text.count(heading(a))
     )
     result = RunResult(
         agenda=replace(agenda, problems=_sorted(problems)),
@@ -575,7 +709,7 @@ def prepare(
         written=(),
         drafted=drafted,
     )
-    return Prepared(root, config, loaded, agenda_snap, wanted, result)
+    return Prepared(root, config, replace(loaded, sources=sources), agenda_snap, wanted, result)
 
 
 def commit(prepared: Prepared) -> RunResult:
@@ -600,9 +734,11 @@ def run(
     clock: dt.date,
     write: bool,
     request: Request | None = None,
+    edits: bool = True,
 ) -> RunResult:
-    """Plan everything, then write (with write=False, only return the planned writes)."""
-    prepared = prepare(root, today=today, clock=clock, request=request)
+    """Plan everything, then write (with write=False, only return the planned writes; with
+    edits=False, plan the agenda alone)."""
+    prepared = prepare(root, today=today, clock=clock, request=request, edits=edits)
     return commit(prepared) if write else prepared.result
 
 

@@ -263,6 +263,17 @@ def parse_structure(body: str, body_line: int, path: str) -> Structure:
     return Structure(tuple(tasks), tuple(headings), tuple(problems))
 
 
+_MAYBE_TASK = re.compile(r"\[[ xX\-]\]")
+
+
+def find_tasks(body: str, body_line: int, path: str) -> Structure:
+    """The tasks of a body. A body with no `[ ]`, `[x]` or `[-]` anywhere has none, and is not
+    given to the Markdown parser at all."""
+    if not _MAYBE_TASK.search(body):
+        return Structure((), (), ())
+    return parse_structure(body, body_line, path)
+
+
 # ---------------------------------------------------------------------------------------------
 # Interview facts.
 
@@ -446,7 +457,7 @@ def parse_interview(
             "priority",
             f"priority should be a whole number (1 = first choice), not {priority_value!r}",
         )
-    structure = parse_structure(body, block.body_line, path)
+    structure = find_tasks(body, block.body_line, path)
     interview = Interview(
         path=path,
         company=plain(company),

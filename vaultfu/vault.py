@@ -198,3 +198,35 @@ def read_template(root: Path, kind: str) -> str:
         return real.read_text(encoding="utf-8-sig")
     shipped = importlib.resources.files("vaultfu") / "templates" / f"{kind}.md"
     return shipped.read_text(encoding="utf-8")
+
+
+def cache_file(root: Path) -> Path:
+    """Where the cache of a vault lives: the XDG cache folder, never inside the vault."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    name = hashlib.sha256(str(root).encode("utf-8")).hexdigest()[:16]
+    return Path(base) / "vaultfu" / f"{name}.pickle"
+
+
+def read_cache(root: Path) -> tuple[bytes, int] | None:
+    """The cache's bytes and its mtime, or None when there is none (or it cannot be read)."""
+    try:
+        with open(cache_file(root), "rb") as handle:
+            return handle.read(), os.fstat(handle.fileno()).st_mtime_ns
+    except OSError:
+        return None
+
+
+def write_cache(root: Path, data: bytes) -> None:
+    """Replace the cache atomically; a cache that cannot be written is simply not written."""
+    path = cache_file(root)
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".cache.", suffix=TMP_SUFFIX, dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            raise

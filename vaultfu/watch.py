@@ -148,7 +148,7 @@ class Watcher:
         self.on_update = on_update
         self.warn = warn
         self.pending = _Pending()
-        self.index = Index(self.root, vault.read_config(self.root))
+        self.index = Index(self.root, vault.read_config(self.root), hashing=True)
         self.cycles = 0
         self.ready = threading.Event()
         self.observer: BaseObserver | None = None
@@ -200,7 +200,7 @@ class Watcher:
             self.warn(f"{exc}; keeping the settings read before")
             return
         if config != self.index.config:
-            self.index = Index(self.root, config)
+            self.index = Index(self.root, config, hashing=True)
 
     # -- the loop ---------------------------------------------------------------------------
 
