@@ -19,8 +19,8 @@ demo: $(BIN)/vaultfu
 	$(BIN)/vaultfu agenda demo-vault
 
 lint: $(BIN)/vaultfu
-	$(BIN)/ruff check vaultfu tests
-	$(BIN)/ruff format --check vaultfu tests
+	$(BIN)/ruff check vaultfu tests bench
+	$(BIN)/ruff format --check vaultfu tests bench
 	$(BIN)/mypy
 
 test: lint

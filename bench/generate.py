@@ -12,7 +12,69 @@ import random
 from pathlib import Path
 
 TODAY = dt.date(2026, 11, 24)
-WORDS = ["the", "of", "and", "to", "in", "is", "that", "for", "it", "as", "with", "was", "on", "be", "by", "this", "are", "or", "from", "at", "an", "have", "not", "project", "meeting", "notes", "idea", "system", "design", "review", "plan", "team", "data", "model", "service", "queue", "event", "migration", "latency", "cache", "index", "search", "vault", "garden", "book", "chapter", "reading", "summary", "question", "answer", "draft", "outline", "research", "paper", "method", "result", "figure", "table", "experiment", "baseline", "metric"]
+WORDS = [
+    "the",
+    "of",
+    "and",
+    "to",
+    "in",
+    "is",
+    "that",
+    "for",
+    "it",
+    "as",
+    "with",
+    "was",
+    "on",
+    "be",
+    "by",
+    "this",
+    "are",
+    "or",
+    "from",
+    "at",
+    "an",
+    "have",
+    "not",
+    "project",
+    "meeting",
+    "notes",
+    "idea",
+    "system",
+    "design",
+    "review",
+    "plan",
+    "team",
+    "data",
+    "model",
+    "service",
+    "queue",
+    "event",
+    "migration",
+    "latency",
+    "cache",
+    "index",
+    "search",
+    "vault",
+    "garden",
+    "book",
+    "chapter",
+    "reading",
+    "summary",
+    "question",
+    "answer",
+    "draft",
+    "outline",
+    "research",
+    "paper",
+    "method",
+    "result",
+    "figure",
+    "table",
+    "experiment",
+    "baseline",
+    "metric",
+]
 STATUSES = ["waiting"] * 5 + ["scheduled", "next-round", "offer", "rejected", "rejected", "closed"]
 
 
@@ -122,7 +184,7 @@ def generate(root: Path, *, notes: int, kind: str = "mixed", seed: int = 7) -> N
     else:
         interviews, persons, ordinary = notes, 0, 0
     people = people[: max(persons, 1)]
-    for i, name in enumerate(people[:persons]):
+    for name in people[:persons]:
         _write(root / "People" / f"{name}.md", _person(rng, name))
     links = [f"Note {i}" for i in range(0, max(ordinary, 1), 7)]
     for i in range(ordinary):

@@ -195,6 +195,14 @@ def test_competing_offer_tells_a_higher_ranked_waiting_application() -> None:
     assert kinds(planned(named, offer), Kind.COMPETING_OFFER) == [D(2026, 11, 23)]
 
 
+def test_competing_offers_are_told_once_the_first_one() -> None:
+    first = waiting("priority: 1\n", company="Acme Corp")
+    early = waiting("priority: 2\nstatus_date: 2026-11-20\n", company="Globex", status="offer")
+    late = waiting("priority: 3\nstatus_date: 2026-11-23\n", company="Initech", status="offer")
+    a = one(planned(first, late, early), Kind.COMPETING_OFFER)
+    assert "Globex" in a.text and a.due == D(2026, 11, 20)
+
+
 def test_offer_response_before_the_deadline() -> None:
     p = planned(waiting("offer_deadline: 2026-12-02\n", status="offer"))
     assert kinds(p, Kind.OFFER_RESPONSE) == [D(2026, 12, 1)]

@@ -133,6 +133,7 @@ class Entry:
     source: Source | None = None  # interview notes only
 
 
+PersonData = dict[str, str] | None
 CACHE_FORMAT = 1
 RACY_NS = 2_000_000_000  # entries this close to the cache's own mtime are read again
 PARALLEL_FROM = 200  # notes to read before a process pool pays for itself
@@ -193,6 +194,7 @@ class Index:
         self.hashing = hashing
         self.parallel = parallel
         self.entries: dict[str, Entry] = {}
+        self.people: dict[str, tuple[tuple[int, int], PersonData]] = {}  # person notes read
         self.dirty = False  # changed since the cache was read
 
     def refresh(self, paths: Iterable[str] | None = None) -> set[str]:
@@ -256,7 +258,7 @@ class Index:
             return
         data, cache_mtime = found
         try:
-            fingerprint, entries = pickle.loads(data)
+            fingerprint, entries, people = pickle.loads(data)
             if fingerprint != self._fingerprint() or not isinstance(entries, dict):
                 return
             self.entries = {
@@ -264,14 +266,20 @@ class Index:
                 for rel, entry in entries.items()
                 if isinstance(entry, Entry) and entry.key[1] < cache_mtime - RACY_NS
             }
+            self.people = {
+                rel: (key, fields)
+                for rel, (key, fields) in people.items()
+                if key[1] < cache_mtime - RACY_NS
+            }
         except Exception:  # a corrupt cache is no error: it is rebuilt from the notes
-            self.entries = {}
+            self.entries, self.people = {}, {}
 
     def save_cache(self) -> None:
         if not self.dirty:
             return
         entries = {rel: replace(e, source=None) for rel, e in self.entries.items()}
-        data = pickle.dumps((self._fingerprint(), entries), protocol=pickle.HIGHEST_PROTOCOL)
+        state = (self._fingerprint(), entries, self.people)
+        data = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
         vault.write_cache(self.root, data)
         self.dirty = False
 
@@ -289,8 +297,20 @@ class Index:
                 if entry.source:
                     sources[rel] = entry.source
         loaded = Loaded(tuple(interviews), tuple(problems), dict(names), sources)
-        people = _resolve_people(self.root, loaded, loaded.interviews)
+        people = _resolve_people(self.root, loaded, loaded.interviews, self.person_data)
         return replace(loaded, interviews=tuple(people))
+
+    def person_data(self, rel: str) -> PersonData:
+        """A person note's contact fields, read again only when the note changed."""
+        entry = self.entries.get(rel)
+        key = entry.key if entry else (-1, -1)
+        known = self.people.get(rel)
+        if known is not None and known[0] == key:
+            return known[1]
+        data = read_person(self.root, rel)
+        self.people[rel] = (key, data)
+        self.dirty = True
+        return data
 
 
 def load(root: Path, config: Config, *, cache: bool = True) -> Loaded:
@@ -300,14 +320,39 @@ def load(root: Path, config: Config, *, cache: bool = True) -> Loaded:
     if cache:
         index.load_cache()
     index.refresh()
+    loaded = index.loaded()
     if cache:
         index.save_cache()
-    return index.loaded()
+    return loaded
 
 
-def _resolve_people(root: Path, loaded: Loaded, notes: Iterable[Interview]) -> Iterable[Interview]:
+def read_person(root: Path, rel: str) -> PersonData:
+    """The contact fields of a person note's frontmatter (None when it has none)."""
+    try:
+        snap = vault.read(root, rel)
+        text = decode(snap.data or b"", rel)
+        block = find_frontmatter(text)
+        data = load_frontmatter(block, rel) if block else None
+    except (NoteError, OSError):
+        return None
+    if data is None:
+        return None
+    return {
+        k: str(v).strip()
+        for k, v in data.items()
+        if k in ("email", "phone", "title", "linkedin") and isinstance(v, str | int)
+    }
+
+
+def _resolve_people(
+    root: Path,
+    loaded: Loaded,
+    notes: Iterable[Interview],
+    person_data: Callable[[str], PersonData] | None = None,
+) -> Iterable[Interview]:
     """Fill in `[[Person note]]` links from the person notes' frontmatter."""
     cache: dict[str, Person] = {}
+    fetch = person_data or (lambda rel: read_person(root, rel))
 
     def resolve(person: Person) -> Person:
         if not person.link:
@@ -315,15 +360,7 @@ def _resolve_people(root: Path, loaded: Loaded, notes: Iterable[Interview]) -> I
         key = person.link.casefold()
         if key not in cache:
             path = loaded.resolve(person.link)
-            data = None
-            if path:
-                try:
-                    snap = vault.read(root, path)
-                    text = decode(snap.data or b"", path)
-                    block = find_frontmatter(text)
-                    data = load_frontmatter(block, path) if block else None
-                except (NoteError, OSError):
-                    data = None
+            data = fetch(path) if path else None
             cache[key] = person_from(person.link.rsplit("/", 1)[-1], person.link, data)
         found = cache[key]
         return replace(found, name=person.name) if person.name != person.link else found
@@ -591,8 +628,8 @@ def plan_notes(
             fresh.append(next(iter(resolve([found[0]]))) if found else note)
         interviews = tuple(fresh)
 
-    # Phase two: plan again and add what is due.
-    second = plan(interviews, today=today, rules=config.playbook)
+    # Phase two: plan again (when ticks changed a note) and add what is due.
+    second = plan(interviews, today=today, rules=config.playbook) if ticked else first
     if not edits:  # the agenda only (--no-write): ticks count, nothing else is planned
         return NotesPlan(second, wanted, {}, ())
     problems: list[Problem] = []
@@ -775,8 +812,9 @@ def _wanted(
             materialize.add(action.id)
     drafts: dict[str, str] = {}
     templates: dict[Kind, str] = {}
+    by_id = {a.id: a for a in result.actions}
     for ident in sorted(materialize):
-        action = next(a for a in result.actions if a.id == ident)
+        action = by_id[ident]
         if not action.kind.sends_message:
             continue
         try:

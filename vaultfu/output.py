@@ -16,7 +16,7 @@ from rich.text import Text
 from .agenda import SECTIONS, fmt_day, late_text, section_of
 from .drafts import heading
 from .engine import RunResult, Write
-from .model import Agenda
+from .model import Action, Agenda
 
 if TYPE_CHECKING:
     from .watch import Update
@@ -37,40 +37,48 @@ def console(stderr: bool = False) -> Console:
     )
 
 
+SHOWN = {"Overdue": 25, "Today": 25, "Next 7 days": 25, "Later": 5}  # the rest: the note
+
+
 def show_agenda(out: Console, agenda: Agenda, *, vault: str, pinned: bool) -> None:
+    """The terminal view: short. Each section shows its first lines and counts the rest, which
+    the agenda note (and --json) list in full."""
     today = agenda.today
-    head = Text(f"vaultfu · {today:%A} {today.day} {today:%B %Y}", style="bold")
-    head.append(f" · {vault}", style="dim")
+    text = Text(f"vaultfu · {today:%A} {today.day} {today:%B %Y}", style="bold")
+    text.append(f" · {vault}", style="dim")
     if pinned:
-        head.append(" · day pinned by .vaultfu.toml", style="dim")
-    out.print(head)
-    groups: dict[str, list[Text]] = {name: [] for name in SECTIONS}
+        text.append(" · day pinned by .vaultfu.toml", style="dim")
+    groups: dict[str, list[Action]] = {name: [] for name in SECTIONS}
     for action in agenda.actions:
-        line = Text("  ")
-        late = late_text(action, today)
-        name = section_of(action, today)
-        when = late if late else fmt_day(action.due)
-        line.append(f"{when:<11}", style=STYLE[name])
-        line.append(action.text)
-        if action.channel.value != "none":
-            line.append(f"  [{action.channel.value}]", style="dim")
-        groups[name].append(line)
+        groups[section_of(action, today)].append(action)
     for name in SECTIONS:
-        if groups[name]:
-            out.print(Text(f"\n{name} ({len(groups[name])})", style=STYLE[name]))
-            for line in groups[name]:
-                out.print(line)
+        actions = groups[name]
+        if not actions:
+            continue
+        text.append(f"\n\n{name} ({len(actions)})", style=STYLE[name])
+        for action in actions[: SHOWN[name]]:
+            late = late_text(action, today)
+            text.append("\n  ")
+            text.append(f"{late or fmt_day(action.due):<11}", style=STYLE[name])
+            text.append(action.text)
+            if action.channel.value != "none":
+                text.append(f"  [{action.channel.value}]", style="dim")
+        if len(actions) > SHOWN[name]:
+            text.append(f"\n  … and {len(actions) - SHOWN[name]} more in the agenda note", "dim")
     if not agenda.actions:
-        out.print("\nNothing to do.")
+        text.append("\n\nNothing to do.")
     if agenda.waiting:
-        out.print(Text(f"\nWaiting on them ({len(agenda.waiting)})", style="bold"))
-        for w in agenda.waiting:
+        text.append(f"\n\nWaiting on them ({len(agenda.waiting)})", style="bold")
+        for w in agenda.waiting[:10]:
             by = f" by {fmt_day(w.by)}" if w.by else ", no date given"
-            out.print(Text(f"  {w.application}: they owe you {w.owes}{by}"))
+            text.append(f"\n  {w.application}: they owe you {w.owes}{by}")
+        if len(agenda.waiting) > 10:
+            text.append(f"\n  … and {len(agenda.waiting) - 10} more in the agenda note", "dim")
     if agenda.problems:
-        out.print(Text(f"\nProblems ({len(agenda.problems)})", style="bold red"))
+        text.append(f"\n\nProblems ({len(agenda.problems)})", style="bold red")
         for p in agenda.problems:
-            out.print(Text(f"  {p}", style="red"))
+            text.append(f"\n  {p}", style="red")
+    out.print(text)
 
 
 def show_writes(out: Console, run: RunResult, *, no_write: bool) -> None:

@@ -292,19 +292,12 @@ class _Planner:
         status = latest.status
         if status.pending:
             self.status_checks(app, contact)
-            for offer in offers:
-                if offer is not app and _ranks_higher(latest, offer.latest):
-                    when = offer.latest.status_date or offer.latest.day or self.today
-                    other = f"{offer.latest.company} ({offer.latest.role})"
-                    self.add(
-                        Kind.COMPETING_OFFER,
-                        latest,
-                        app,
-                        self.shift(when),
-                        contact,
-                        offer.key,
-                        other,
-                    )
+            outranked = [o for o in offers if o is not app and _ranks_higher(latest, o.latest)]
+            if outranked:  # tell them once, when the first offer that ranks lower came
+                offer = min(outranked, key=lambda o: (_offer_day(o.latest, self.today), o.key))
+                other = f"{offer.latest.company} ({offer.latest.role})"
+                when = self.shift(_offer_day(offer.latest, self.today))
+                self.add(Kind.COMPETING_OFFER, latest, app, when, contact, offer.key, other)
         if status is Status.OFFER:
             if latest.offer_deadline:
                 margin = dt.timedelta(days=self.rules.offer_deadline_margin_days)
@@ -425,6 +418,10 @@ class _Planner:
                 )
             )
         return tuple(out)
+
+
+def _offer_day(note: Interview, today: dt.date) -> dt.date:
+    return note.status_date or note.day or today
 
 
 def _ranks_higher(this: Interview, other: Interview) -> bool:
