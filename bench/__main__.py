@@ -57,6 +57,9 @@ def notes_of(root: Path) -> list[str]:
 def median_time(
     fn: Callable[[], object], repeat: int, before: Callable[[], object] = lambda: None
 ) -> float:
+    """The median of `repeat` timed runs, after one untimed run that warms the page cache."""
+    before()
+    fn()
     times = []
     for _ in range(repeat):
         before()

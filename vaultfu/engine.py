@@ -12,6 +12,7 @@ import difflib
 import functools
 import os
 import pickle
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -196,6 +197,10 @@ class Index:
         self.entries: dict[str, Entry] = {}
         self.people: dict[str, tuple[tuple[int, int], PersonData]] = {}  # person notes read
         self.dirty = False  # changed since the cache was read
+        self._order: list[str] | None = None  # sorted paths, while no note comes or goes
+        self._names: dict[str, list[str]] = {}
+        self._stamp = 0  # bumped when names or person notes change: resolved people expire
+        self._resolved: dict[str, tuple[Interview, int, Interview]] = {}
 
     def refresh(self, paths: Iterable[str] | None = None) -> set[str]:
         """Read again what changed; returns the paths whose entry changed (or went away)."""
@@ -216,8 +221,7 @@ class Index:
             for rel in set(self.entries) - set(seen):
                 del self.entries[rel]
                 changed.add(rel)
-            self.dirty = self.dirty or bool(changed)
-            return changed
+            return self._changed(changed)
         for rel in paths:
             if not vault.is_note(rel) or vault.stat_of(self.root, rel) is None:
                 if self.entries.pop(rel, None) is not None:
@@ -228,7 +232,12 @@ class Index:
             if old is None or old.digest != entry.digest or not self.hashing:
                 changed.add(rel)
             self.entries[rel] = entry
+        return self._changed(changed)
+
+    def _changed(self, changed: set[str]) -> set[str]:
         self.dirty = self.dirty or bool(changed)
+        if any(rel in self.people for rel in changed):
+            self._stamp += 1  # a person note changed: resolve people again
         return changed
 
     def _read_all(self, rels: list[str]) -> Iterable[tuple[str, Entry]]:
@@ -284,21 +293,38 @@ class Index:
         self.dirty = False
 
     def loaded(self) -> Loaded:
-        names: dict[str, list[str]] = defaultdict(list)
+        """What the vault says now. The watcher calls this on every save, so what did not
+        change is reused: the sorted paths and names while no note came or went, and each
+        interview's resolved people while neither it, the names nor the person notes changed."""
+        paths = self.entries.keys()
+        if self._order is None or len(self._order) != len(paths) or set(self._order) != paths:
+            self._order = sorted(paths)
+            names: dict[str, list[str]] = defaultdict(list)
+            for rel in self._order:
+                names[rel.rsplit("/", 1)[-1][:-3].casefold()].append(rel)
+            self._names = dict(names)
+            self._stamp += 1
         interviews: list[Interview] = []
         problems: list[Problem] = []
         sources: dict[str, Source] = {}
-        for rel in sorted(self.entries):
+        for rel in self._order:
             entry = self.entries[rel]
-            names[rel.rsplit("/", 1)[-1][:-3].casefold()].append(rel)
             problems.extend(entry.problems)
             if entry.interview:
                 interviews.append(entry.interview)
                 if entry.source:
                     sources[rel] = entry.source
-        loaded = Loaded(tuple(interviews), tuple(problems), dict(names), sources)
-        people = _resolve_people(self.root, loaded, loaded.interviews, self.person_data)
-        return replace(loaded, interviews=tuple(people))
+        loaded = Loaded(tuple(interviews), tuple(problems), self._names, sources)
+        resolved = []
+        for note in interviews:
+            memo = self._resolved.get(note.path)
+            if memo is not None and memo[0] is note and memo[1] == self._stamp:
+                resolved.append(memo[2])
+                continue
+            (done,) = _resolve_people(self.root, loaded, [note], self.person_data)
+            self._resolved[note.path] = (note, self._stamp, done)
+            resolved.append(done)
+        return replace(loaded, interviews=tuple(resolved))
 
     def person_data(self, rel: str) -> PersonData:
         """A person note's contact fields, read again only when the note changed."""
@@ -428,6 +454,10 @@ def tick_ops(interview: Interview, wanted: Wanted) -> tuple[list[Mark], list[Act
     marks: list[Mark] = []
     present = set()
     for task in interview.tasks:
+        if not wanted.ticks:  # the common case: only boxes ticked by hand need a date
+            if task.is_vaultfu and task.status is TaskStatus.DONE and task.done is None:
+                marks.append((task.line, "x", f"✅ {wanted.today.isoformat()}"))
+            continue
         ident = task.id if task.is_vaultfu and task.id else user_task_id(interview, task)
         present.add(ident)
         tick = wanted.ticks.get(ident)
@@ -576,10 +606,13 @@ class RunResult:
 Ticks = dict[str, tuple[TaskStatus, dt.date]]
 
 
+_TICKED = re.compile(r"\[[xX\-]\]")
+
+
 def agenda_ticks(text: str | None, rel: str, today: dt.date) -> Ticks:
     """Boxes the user ticked (or cancelled) inside the agenda's region."""
     region = region_of(text or "")
-    if not region:
+    if not region or not _TICKED.search(region):  # vaultfu writes only open boxes there
         return {}
     ticks: Ticks = {}
     for task in parse_structure(region, 1, rel).tasks:
@@ -794,6 +827,7 @@ def _wanted(
     problems: list[Problem],
 ) -> Wanted:
     by_path = {n.path: n for n in interviews}
+    present = {t.id for n in interviews for t in n.tasks if t.id}
     lead = dt.timedelta(days=config.lead_days)
     materialize: set[str] = set()
     force: set[str] = set()
@@ -808,8 +842,8 @@ def _wanted(
             materialize.add(action.id)
             if request.force:
                 force.add(action.id)
-        elif config.write_notes and action.due - lead <= day:
-            materialize.add(action.id)
+        elif config.write_notes and action.due - lead <= day and action.id not in present:
+            materialize.add(action.id)  # (a task already written needs nothing more)
     drafts: dict[str, str] = {}
     templates: dict[Kind, str] = {}
     by_id = {a.id: a for a in result.actions}
