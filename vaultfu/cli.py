@@ -185,7 +185,7 @@ def draft(
 @today_option
 @click.option("--polling", is_flag=True, help="Poll instead of inotify (network drives, WSL).")
 @click.option(
-    "--debounce", default=50, show_default=True, metavar="MS", help="Wait for a burst to settle."
+    "--debounce", default=30, show_default=True, metavar="MS", help="Wait for a burst to settle."
 )
 @click.option(
     "--rescan", default=300, show_default=True, metavar="SECONDS", help="Full rescan period."
