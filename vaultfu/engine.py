@@ -267,27 +267,32 @@ class Index:
             return
         data, cache_mtime = found
         try:
-            fingerprint, entries, people = pickle.loads(data)
-            if fingerprint != self._fingerprint() or not isinstance(entries, dict):
+            fingerprint, plain, special, people = pickle.loads(data)
+            if fingerprint != self._fingerprint():
                 return
-            self.entries = {
-                rel: entry
-                for rel, entry in entries.items()
-                if isinstance(entry, Entry) and entry.key[1] < cache_mtime - RACY_NS
-            }
-            self.people = {
-                rel: (key, fields)
-                for rel, (key, fields) in people.items()
-                if key[1] < cache_mtime - RACY_NS
-            }
+            fresh = cache_mtime - RACY_NS
+            entries = {rel: Entry(key) for rel, key in plain.items() if key[1] < fresh}
+            entries.update(
+                (rel, entry)
+                for rel, entry in special.items()
+                if isinstance(entry, Entry) and entry.key[1] < fresh
+            )
+            self.entries = entries
+            self.people = {rel: (key, f) for rel, (key, f) in people.items() if key[1] < fresh}
         except Exception:  # a corrupt cache is no error: it is rebuilt from the notes
             self.entries, self.people = {}, {}
 
     def save_cache(self) -> None:
         if not self.dirty:
             return
-        entries = {rel: replace(e, source=None) for rel, e in self.entries.items()}
-        state = (self._fingerprint(), entries, self.people)
+        plain = {}  # most notes: nothing but their key, which unpickles fast
+        special = {}
+        for rel, entry in self.entries.items():
+            if entry.interview is None and not entry.problems:
+                plain[rel] = entry.key
+            else:
+                special[rel] = replace(entry, source=None, digest="")
+        state = (self._fingerprint(), plain, special, self.people)
         data = pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL)
         vault.write_cache(self.root, data)
         self.dirty = False
