@@ -75,7 +75,6 @@ def test_bom_and_crlf_note_parses() -> None:
     [
         "---\n\nA note that starts with a horizontal rule about an interview.\n",
         "---\nJust prose about an interview\n---\nbody\n",
-        "---\n- type: interview\n---\n",
         "---\n---\ninterview\n",
         "No frontmatter, type: interview\n",
         "---\ntype: meeting\nabout: interview prep\n---\n",
@@ -153,6 +152,41 @@ def test_wrong_values_name_the_line(change: tuple[str, str], line: int, words: s
     assert caught.value.line == line
     assert words in caught.value.message
     assert str(caught.value).startswith(f"Interviews/a.md:{line}: ")
+
+
+@pytest.mark.parametrize(
+    ("frontmatter", "line", "words"),
+    [
+        ("- type: interview\n- company: Acme\n", 2, "is a list"),
+        ("type: interview\ncompany: &c Acme\nrole: *c\n", 3, "anchors or aliases"),
+        ("type: interview\nrole: *nix admin\n", 3, "anchors or aliases"),
+        ("type: interview\n\tcompany: Acme\n", 3, "not valid YAML"),
+        ("type: interview\ncompany: Acme\nrole: x\ndate: 14:00\n", 5, "'date' is not a date"),
+        ("type: interview\ncompany: Acme\x00\n", 3, "character YAML does not allow"),
+    ],
+)
+def test_frontmatter_traps_are_problems_with_a_line(
+    frontmatter: str, line: int, words: str
+) -> None:
+    with pytest.raises(NoteError) as caught:
+        parse_one("a.md", f"---\n{frontmatter}---\nbody\n".encode(), Config())
+    assert caught.value.line == line and words in caught.value.message
+
+
+def test_an_alias_bomb_is_refused_before_it_is_expanded() -> None:
+    bomb = 'type: interview\na: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
+    for i in range(1, 10):
+        prev = chr(ord("a") + i - 1)
+        bomb += f"{chr(ord('a') + i)}: &{chr(ord('a') + i)} [{', '.join(['*' + prev] * 9)}]\n"
+    with pytest.raises(NoteError, match="anchors or aliases") as caught:
+        parse_one("a.md", f"---\n{bomb}---\n".encode(), Config())  # 9**9 items if expanded
+    assert caught.value.line == 3
+
+
+def test_cr_only_line_endings_are_read() -> None:
+    text = note(ACME).replace("\n", "\r")
+    found = parse_one("a.md", text.encode(), Config())
+    assert found is not None and found[0].company == "Acme Corp"
 
 
 def test_python_tags_are_refused_not_constructed() -> None:

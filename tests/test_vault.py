@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from vaultfu import vault
-from vaultfu.errors import WriteConflict
+from vaultfu.errors import Refused, WriteConflict
 
 
 def leftovers(folder: Path) -> list[str]:
@@ -38,16 +38,49 @@ def test_write_keeps_permissions(tmp_path: Path) -> None:
 
 
 def test_symlinked_note_is_written_through_and_stays_a_link(tmp_path: Path) -> None:
-    real = tmp_path / "elsewhere" / "real.md"
+    real = tmp_path / "Archive" / "real.md"
     real.parent.mkdir()
     real.write_bytes(b"old\n")
-    (tmp_path / "v").mkdir()
-    link = tmp_path / "v" / "link.md"
+    link = tmp_path / "link.md"
     link.symlink_to(real)
-    vault.write(tmp_path / "v", vault.read(tmp_path / "v", "link.md"), b"new\n")
+    vault.write(tmp_path, vault.read(tmp_path, "link.md"), b"new\n")
     assert link.is_symlink()
     assert real.read_bytes() == b"new\n"
-    assert leftovers(real.parent) == [] and leftovers(tmp_path / "v") == []
+    assert leftovers(real.parent) == [] and leftovers(tmp_path) == []
+
+
+def test_a_link_to_a_file_outside_the_vault_is_never_written(tmp_path: Path) -> None:
+    outside = tmp_path / "outside.md"
+    outside.write_bytes(b"theirs\n")
+    root = tmp_path / "v"
+    root.mkdir()
+    (root / "link.md").symlink_to(outside)
+    with pytest.raises(Refused, match="outside the vault"):
+        vault.write(root, vault.read(root, "link.md"), b"vaultfu\n")
+    assert outside.read_bytes() == b"theirs\n"
+    assert leftovers(root) == [] and leftovers(tmp_path) == []
+
+
+def test_a_hard_linked_note_is_refused_not_split(tmp_path: Path) -> None:
+    (tmp_path / "n.md").write_bytes(b"old\n")
+    os.link(tmp_path / "n.md", tmp_path / "twin.md")
+    with pytest.raises(Refused, match="hard links"):
+        vault.write(tmp_path, vault.read(tmp_path, "n.md"), b"new\n")
+    assert (tmp_path / "twin.md").read_bytes() == b"old\n" == (tmp_path / "n.md").read_bytes()
+
+
+def test_stale_temporary_files_are_swept(tmp_path: Path) -> None:
+    (tmp_path / "n.md").write_bytes(b"x")
+    stale = tmp_path / f".n.md.abc{vault.TMP_SUFFIX}"
+    stale.write_bytes(b"half")
+    os.utime(stale, (0, 0))
+    fresh = tmp_path / f".n.md.def{vault.TMP_SUFFIX}"
+    fresh.write_bytes(b"under way")
+    found: list[str] = []
+    assert [rel for rel, _ in vault.scan(tmp_path, found)] == ["n.md"]
+    assert sorted(found) == sorted([stale.name, fresh.name])
+    assert vault.sweep(tmp_path, found) == [stale.name]
+    assert not stale.exists() and fresh.exists()
 
 
 def test_another_process_writing_in_between_is_detected(tmp_path: Path) -> None:

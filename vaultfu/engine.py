@@ -31,7 +31,7 @@ from .edits import (
     replace_region,
     set_task_mark,
 )
-from .errors import NoteError, WriteConflict
+from .errors import NoteError, Refused, WriteConflict
 from .model import Action, Agenda, Interview, Kind, Person, Problem, TaskStatus
 from .notes import (
     BOM,
@@ -136,6 +136,7 @@ class Entry:
 
 PersonData = dict[str, str] | None
 CACHE_FORMAT = 1
+MAX_NOTE_BYTES = 4_000_000  # an interview note larger than this is refused, not parsed
 RACY_NS = 2_000_000_000  # entries this close to the cache's own mtime are read again
 PARALLEL_FROM = 200  # notes to read before a process pool pays for itself
 
@@ -154,6 +155,12 @@ def read_entry(root: Path, config: Config, rel: str, hashing: bool = False) -> E
     word = config.type_value.encode().lower()
     if rel == config.agenda.replace("\\", "/"):
         return Entry(key, digest)
+    if len(data) > MAX_NOTE_BYTES:
+        if word not in data[:4096].lower():
+            return Entry(key, digest)
+        size = f"{len(data) / 1e6:.0f} MB"
+        message = f"is {size}, too large for an interview note; vaultfu leaves it alone"
+        return Entry(key, digest, problems=(Problem(rel, None, message),))
     if vault.is_conflict_copy(rel):
         if word not in data[:4096].lower():
             return Entry(key, digest)
@@ -208,7 +215,8 @@ class Index:
         if paths is None:
             seen = {}
             todo = []
-            for rel, key in vault.scan(self.root):
+            temp: list[str] = []
+            for rel, key in vault.scan(self.root, temp):
                 seen[rel] = key
                 old = self.entries.get(rel)
                 if old is None or old.key != key:
@@ -221,6 +229,8 @@ class Index:
             for rel in set(self.entries) - set(seen):
                 del self.entries[rel]
                 changed.add(rel)
+            if temp:
+                vault.sweep(self.root, temp)
             return self._changed(changed)
         for rel in paths:
             if not vault.is_note(rel) or vault.stat_of(self.root, rel) is None:
@@ -907,6 +917,8 @@ def _write_one(prepared: Prepared, w: Write, attempts: int = 3) -> bool:
                 if trouble:
                     raise NoteError(w.rel, None, trouble) from None
             data = (bom + new).encode("utf-8")
+        except Refused as exc:
+            raise NoteError(w.rel, None, str(exc).split(": ", 1)[1]) from None
         except OSError as exc:
             raise NoteError(w.rel, None, f"cannot be written ({exc.strerror})") from None
     raise NoteError(w.rel, None, "kept changing while vaultfu tried to write it; left as it is")

@@ -31,3 +31,7 @@ class VaultError(VaultfuError):
 
 class WriteConflict(VaultfuError):
     """The file changed between vaultfu's read and its write."""
+
+
+class Refused(VaultfuError):
+    """vaultfu will not write this file (outside the vault, hard-linked, too large)."""

@@ -80,8 +80,9 @@ _YAML = YAMLHandler()
 # Frontmatter: located by hand so every byte offset is exact, parsed by python-frontmatter's
 # YAML handler with the loader above.
 
-_OPEN = re.compile(r"---[ \t]*\r?\n")
-_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.MULTILINE)
+_OPEN = re.compile(r"---[ \t]*(?:\r\n|\n|\r)")
+_CLOSE = re.compile(r"(?<=[\r\n])(?:---|\.\.\.)[ \t]*(?:\r\n|\n|\r(?!\n)|\Z)")
+_ANCHOR_OR_ALIAS = re.compile(r"(?:^|[\s\[\{,:-])[&*]\S", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -130,17 +131,44 @@ def find_frontmatter(text: str) -> Block | None:
     )
 
 
+def _refuse_anchors(block: Block, path: str) -> None:
+    """Anchors and aliases (`&a`, `*a`) are refused, read as parser events only, so that an
+    alias bomb is never expanded. Obsidian's properties never use them."""
+    if not _ANCHOR_OR_ALIAS.search(block.yaml):
+        return
+    for event in yaml.parse(block.yaml, Loader=yaml.CSafeLoader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            mark = event.start_mark
+            line = block.first_line + mark.line if mark else None
+            raise NoteError(
+                path,
+                line,
+                "frontmatter uses YAML anchors or aliases (&…, *…); write the values out",
+            )
+
+
 def load_frontmatter(block: Block, path: str) -> dict[str, Any] | None:
-    """The frontmatter's mapping, or None when it holds no mapping (a `---` rule, a list...)."""
+    """The frontmatter's mapping, or None when it holds none (a `---` rule with prose, or
+    nothing). A list where properties belong is an error."""
     try:
+        _refuse_anchors(block, path)
         data = _YAML.load(block.yaml, Loader=Yaml12Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = block.first_line + mark.line if mark else None
         problem = exc.problem or exc.context or "is not valid YAML"
         raise NoteError(path, line, f"frontmatter is not valid YAML: {problem}") from None
+    except yaml.reader.ReaderError as exc:
+        line = block.first_line + count_breaks(block.yaml, exc.position)
+        message = f"frontmatter holds a character YAML does not allow ({exc.character!r})"
+        raise NoteError(path, line, message) from None
     except yaml.YAMLError as exc:
-        raise NoteError(path, None, f"frontmatter is not valid YAML: {exc}") from None
+        first = str(exc).splitlines()[0] if str(exc) else "is not valid YAML"
+        raise NoteError(path, None, f"frontmatter is not valid YAML: {first}") from None
+    if isinstance(data, list):
+        raise NoteError(
+            path, block.first_line, "frontmatter is a list; properties are written `key: value`"
+        )
     return data if isinstance(data, dict) else None
 
 

@@ -9,12 +9,13 @@ import os
 import re
 import stat
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from .config import CONFIG_NAME, Config, parse_config
-from .errors import ConfigError, VaultError, WriteConflict
+from .errors import ConfigError, Refused, VaultError, WriteConflict
 
 SKIP_DIRS = {"node_modules", "__pycache__"}
 TMP_SUFFIX = ".vaultfu-tmp"
@@ -88,7 +89,7 @@ def stat_of(root: Path, rel: str) -> tuple[int, int] | None:
     return (info.st_size, info.st_mtime_ns) if stat.S_ISREG(info.st_mode) else None
 
 
-def scan(root: Path) -> Iterator[tuple[str, tuple[int, int]]]:
+def scan(root: Path, temp: list[str] | None = None) -> Iterator[tuple[str, tuple[int, int]]]:
     """Every Markdown note below the root, as a relative path with `/` and its (size,
     mtime_ns), sorted per folder.
 
@@ -106,6 +107,8 @@ def scan(root: Path) -> Iterator[tuple[str, tuple[int, int]]]:
         for entry in found:
             name = entry.name
             if name.startswith("."):
+                if temp is not None and name.endswith(TMP_SUFFIX):
+                    temp.append(f"{rel_dir}/{name}" if rel_dir else name)
                 continue
             rel = f"{rel_dir}/{name}" if rel_dir else name
             try:
@@ -118,6 +121,20 @@ def scan(root: Path) -> Iterator[tuple[str, tuple[int, int]]]:
             except OSError:
                 continue
         stack.extend(reversed(subdirs))
+
+
+def sweep(root: Path, temp: list[str], older_than: float = 60.0) -> list[str]:
+    """Remove vaultfu's own temporary files left by a process that was killed mid-write
+    (`.<note>.<random>.vaultfu-tmp`); younger ones may belong to a write still under way."""
+    removed = []
+    now = time.time()
+    for rel in temp:
+        path = root / rel
+        with contextlib.suppress(OSError):
+            if now - os.lstat(path).st_mtime >= older_than:
+                os.unlink(path)
+                removed.append(rel)
+    return removed
 
 
 def read(root: Path, rel: str) -> Snapshot:
@@ -156,10 +173,20 @@ def write(root: Path, expected: Snapshot, data: bytes) -> bool:
     if expected.data == data:
         return False
     target = Path(os.path.realpath(root / expected.rel))
+    if not target.is_relative_to(os.path.realpath(root)):
+        raise Refused(
+            f"{expected.rel}: links to a file outside the vault; vaultfu does not write there"
+        )
     folder = target.parent
     folder.mkdir(parents=True, exist_ok=True)
     try:
-        mode = stat.S_IMODE(os.stat(target).st_mode)
+        info = os.stat(target)
+        if info.st_nlink > 1:
+            raise Refused(
+                f"{expected.rel}: has {info.st_nlink} hard links, which replacing it would break; "
+                "left as it is"
+            )
+        mode = stat.S_IMODE(info.st_mode)
     except FileNotFoundError:
         umask = os.umask(0)
         os.umask(umask)
