@@ -100,6 +100,11 @@ def parse_one(
     Most notes of a vault are not interviews: those whose frontmatter cannot even contain the
     type's value are passed over on their bytes, without decoding or parsing them."""
     start = 3 if data.startswith(BOM.encode()) else 0
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16: say so when it is an interview
+        text = data.decode("utf-16", "replace")
+        if might_be(text.lstrip(BOM), config.type_value):
+            raise NoteError(rel, 1, "is UTF-16 text; vaultfu reads UTF-8 notes only")
+        return None
     if data[start : start + 3] != b"---":
         return None
     word = config.type_value.encode("utf-8")
@@ -115,6 +120,13 @@ def parse_text(rel: str, text: str, config: Config) -> tuple[Interview, tuple[Pr
         return None
     block = find_frontmatter(text)
     if block is None:
+        if re.search(
+            rf"^{re.escape(config.type_key)}[ \t]*:[ \t]*['\"]?{re.escape(config.type_value)}\b",
+            text,
+            re.MULTILINE | re.IGNORECASE,
+        ):
+            message = "its frontmatter starts with `---` but no `---` line closes it"
+            raise NoteError(rel, 1, message)
         return None
     fields = load_frontmatter(block, rel)
     if fields is None or not is_interview(fields, config.type_key, config.type_value):
@@ -171,10 +183,8 @@ def read_entry(root: Path, config: Config, rel: str, hashing: bool = False) -> E
         return Entry(key, digest, problems=(Problem(rel, None, message),))
     try:
         found = parse_one(rel, data, config)
-    except NoteError as exc:
-        if word in data[:4096].lower():
-            return Entry(key, digest, problems=(Problem(exc.path, exc.line, exc.message),))
-        return Entry(key, digest)
+    except NoteError as exc:  # parse_one only reads notes that name the type: report it
+        return Entry(key, digest, problems=(Problem(exc.path, exc.line, exc.message),))
     if not found:
         return Entry(key, digest)
     interview, lesser = found

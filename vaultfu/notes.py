@@ -160,7 +160,8 @@ def load_frontmatter(block: Block, path: str) -> dict[str, Any] | None:
         raise NoteError(path, line, f"frontmatter is not valid YAML: {problem}") from None
     except yaml.reader.ReaderError as exc:
         line = block.first_line + count_breaks(block.yaml, exc.position)
-        message = f"frontmatter holds a character YAML does not allow ({exc.character!r})"
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        message = f"frontmatter holds a character YAML does not allow (U+{code:04X})"
         raise NoteError(path, line, message) from None
     except yaml.YAMLError as exc:
         first = str(exc).splitlines()[0] if str(exc) else "is not valid YAML"
