@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import importlib.resources
 
+import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -13,6 +14,7 @@ from vaultfu.config import Config
 from vaultfu.edits import lines_of
 from vaultfu.engine import Request, parse_text, plan_notes
 from vaultfu.model import Kind
+from vaultfu.notes import find_frontmatter
 
 REL = "Interviews/n.md"
 TODAY = dt.date(2026, 11, 24)
@@ -102,7 +104,7 @@ def block(draw: st.DrawFn) -> list[str]:
 def notes(draw: st.DrawFn) -> str:
     head = draw(frontmatter())
     body = [line for b in draw(st.lists(block(), max_size=8)) for line in b]
-    style = draw(st.sampled_from(["\n", "\r\n", "mixed"]))
+    style = draw(st.sampled_from(["\n", "\r\n", "\r", "mixed"]))
 
     def end(in_body: bool) -> str:
         if style != "mixed":
@@ -164,6 +166,19 @@ def _flipped(old: str, new: str, last: bool) -> bool:
     return rest.strip() == "" or rest.lstrip().startswith(("✅ ", "❌ "))
 
 
+def check(text: str) -> None:
+    new, problems = one_pass(text)
+    event(f"changed={new != text} problems={problems}")
+    assert_insertions_only(text, new)
+    block = find_frontmatter(text)
+    assert block is not None
+    assert new.startswith(text[: block.body_offset])  # the frontmatter is never touched
+    again, _ = one_pass(new)
+    assert again == new
+    if problems:
+        assert new == text  # a refused note is left exactly as it was
+
+
 @settings(
     max_examples=2000,
     deadline=None,
@@ -171,21 +186,23 @@ def _flipped(old: str, new: str, last: bool) -> bool:
 )
 @given(notes())
 def test_edits_are_insertions_only_and_idempotent(text: str) -> None:
-    new, problems = one_pass(text)
-    event(f"changed={new != text} problems={problems}")
-    assert_insertions_only(text, new)
-    front = text[: text.index("\n---", 3) + 4]
-    assert new.startswith(front)  # the frontmatter is never touched
-    again, _ = one_pass(new)
-    assert again == new
-    if problems:
-        assert new == text  # a refused note is left exactly as it was
+    check(text)
+
+
+@pytest.mark.slow
+@settings(
+    max_examples=10_000,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(notes())
+def test_ten_thousand_generated_notes(text: str) -> None:
+    """The same property over 10,000 generated notes: the `slow` run, which CI makes too."""
+    check(text)
 
 
 def test_the_checker_catches_a_lost_line() -> None:
     """The property's own oracle must be able to fail."""
-    import pytest
-
     with pytest.raises(AssertionError):
         assert_insertions_only("a\nb\nc\n", "a\nc\n")
     with pytest.raises(AssertionError):
