@@ -5,6 +5,7 @@ from __future__ import annotations
 import ctypes
 import datetime as dt
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -338,3 +339,46 @@ def test_which_paths_are_notes(rel: str, note: bool) -> None:
     from vaultfu.vault import is_note
 
     assert is_note(rel) is note
+
+
+def test_the_vault_folder_deleted_and_made_again(vault: Vault) -> None:
+    vault.write("Interviews/acme.md", ACME)
+    warnings: list[str] = []
+    with watching(vault, warn=warnings.append) as (_watcher, _, _):
+        shutil.rmtree(vault.root)
+        time.sleep(0.2)  # the watcher sees no folder for a while (several ticks)
+        vault.root.mkdir()
+        vault.write("Interviews/globex.md", ACME.replace("Acme Corp", "Globex"))
+        wait_for(lambda: "at Globex" in agenda(vault))
+        assert "at Acme Corp" not in agenda(vault)
+        assert any("replaced" in w for w in warnings)
+        vault.write("Interviews/initech.md", ACME.replace("Acme Corp", "Initech"))
+        wait_for(lambda: "at Initech" in agenda(vault))  # and events flow again
+
+
+def test_a_note_replaced_by_a_folder_of_the_same_name(vault: Vault) -> None:
+    vault.write("Interviews/acme.md", ACME)
+    vault.write("Interviews/globex.md", ACME.replace("Acme Corp", "Globex"))
+    with watching(vault) as (_watcher, _, _):
+        (vault.root / "Interviews/acme.md").unlink()
+        (vault.root / "Interviews/acme.md").mkdir()
+        (vault.root / "Interviews/acme.md/inside.md").write_text("# not an interview\n")
+        wait_for(lambda: "at Acme Corp" not in agenda(vault))
+        assert "at Globex" in agenda(vault)
+
+
+def test_ten_thousand_events_in_a_burst(vault: Vault) -> None:
+    vault.write("Interviews/acme.md", ACME)
+    with watching(vault) as (watcher, _, _):
+        folder = vault.root / "Daily"
+        folder.mkdir()
+        for i in range(2_500):  # 2,500 notes made, written twice, then one deleted: 10,000+ events
+            path = folder / f"{i}.md"
+            path.write_text(f"# day {i}\n")
+            path.write_text(f"# day {i}\nmore\n")
+        for i in range(0, 2_500, 2):
+            (folder / f"{i}.md").unlink()
+        vault.write("Interviews/globex.md", ACME.replace("Acme Corp", "Globex"))
+        wait_for(lambda: "at Globex" in agenda(vault), timeout=60)
+        quiet(watcher)
+        assert len(watcher.index.entries) == 1 + 1 + 1 + 1_250  # two notes, the agenda, Daily

@@ -172,6 +172,8 @@ def write(root: Path, expected: Snapshot, data: bytes) -> bool:
     """
     if expected.data == data:
         return False
+    if not root.is_dir():
+        raise Refused(f"{expected.rel}: the vault folder {root} is gone; nothing written")
     target = Path(os.path.realpath(root / expected.rel))
     if not target.is_relative_to(os.path.realpath(root)):
         raise Refused(

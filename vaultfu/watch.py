@@ -62,6 +62,7 @@ class _Pending:
     lock: threading.Lock = field(default_factory=threading.Lock)
     paths: set[str] = field(default_factory=set)
     rescan: bool = False
+    lost: bool = False  # the vault folder itself went away: the observer must start again
     last: float = 0.0
     wake: threading.Event = field(default_factory=threading.Event)
 
@@ -94,6 +95,11 @@ class _Handler(FileSystemEventHandler):
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in IGNORED_EVENTS:
+            return
+        src = event.src_path.decode() if isinstance(event.src_path, bytes) else event.src_path
+        if event.is_directory and event.event_type == "deleted" and src == self.root:
+            self.pending.lost = True
+            self.pending.add(None, rescan=True)
             return
         for path in (event.src_path, getattr(event, "dest_path", "")):
             rel = self._rel(path) if path else None
@@ -177,6 +183,13 @@ class Watcher:
         observer.start()
         return observer
 
+    def _restart_observer(self) -> None:
+        if self.observer is not None:
+            self.observer.stop()
+            self.observer.join()
+        self.warn(f"{self.root} was replaced; watching the new folder")
+        self.observer = self._start_observer()
+
     # -- cycles -----------------------------------------------------------------------------
 
     def _day(self) -> dt.date:
@@ -228,6 +241,14 @@ class Watcher:
             self.pending.wake.wait(timeout=self.tick)
             if stop.is_set():
                 return
+            if not self.root.is_dir():  # the vault folder is gone: nothing to watch or write
+                self.pending.lost = True
+                self.pending.take()
+                continue
+            if self.pending.lost:  # ... and it is back (perhaps a new folder of the same name)
+                self.pending.lost = False
+                self._restart_observer()
+                self.pending.add(None, rescan=True)
             if self.pending.wake.is_set():
                 # coalesce a burst: wait until no event came for `debounce` seconds (but act
                 # at least every ten debounces, however long the burst)
