@@ -223,3 +223,53 @@ def test_sigkill_at_500_random_moments(tmp_path: Path) -> None:
         disk.sweep(tmp_path, found, older_than=0)
         assert temp_files(tmp_path) == []
     print(f"500 kills; temporary files left by a kill and swept: {left_behind}")
+
+
+# -- races ------------------------------------------------------------------------------------
+
+SAVER = """
+import random, re, sys, time
+path, seconds = sys.argv[1], float(sys.argv[2])
+base = open(path, encoding="utf-8").read()
+end = time.monotonic() + seconds
+n = lost = 0
+while time.monotonic() < end:
+    seen = re.findall(r"^saved (\\d+)$", open(path, encoding="utf-8").read(), re.M)
+    if n and seen != [str(n)]:  # replaced: is it put back, as vaultfu promises?
+        time.sleep(0.05)
+        seen = re.findall(r"^saved (\\d+)$", open(path, encoding="utf-8").read(), re.M)
+        lost += seen != [str(n)]  # the note no longer holds this program's last save
+    n += 1
+    with open(path, "w", encoding="utf-8") as handle:  # saved in place, as many editors do
+        handle.write(base + f"\\nsaved {n}\\n")
+    time.sleep(random.uniform(0, 0.003))  # a tight loop, with room for vaultfu now and then
+print(n, lost)
+"""
+
+
+@pytest.mark.slow
+def test_another_program_saving_in_a_tight_loop_loses_no_save(vault: Vault) -> None:
+    vault.write("Interviews/acme.md", ACME)
+    path = vault.root / "Interviews/acme.md"
+    saver = subprocess.Popen(
+        [sys.executable, "-c", SAVER, str(path), "10"], stdout=subprocess.PIPE, text=True
+    )
+    runs = written = refused = 0
+    while saver.poll() is None:
+        result = go(vault)
+        runs += 1
+        written += "Interviews/acme.md" in result.written
+        refused += any(p.path == "Interviews/acme.md" for p in result.agenda.problems)
+    last, lost = map(int, saver.communicate()[0].split())
+    assert lost == 0  # no save of the other program was ever replaced by vaultfu
+    final = path.read_text(encoding="utf-8")
+    assert f"\nsaved {last}\n" in final  # the other program's last save is there
+    assert final.startswith(ACME.lstrip("\n"))
+    go(vault)  # and once it stops, vaultfu's follow-ups land on top of it
+    assert f"\nsaved {last}\n" in vault.read("Interviews/acme.md")
+    assert "- [ ] Email a thank-you" in vault.read("Interviews/acme.md")
+    assert temp_files(vault.root) == []
+    print(
+        f"race: {last} saves by the other program, {runs} vaultfu runs, "
+        f"{written} wrote the note, {refused} left it and said so"
+    )

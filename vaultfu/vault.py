@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from .config import CONFIG_NAME, Config, parse_config
 from .errors import ConfigError, Refused, VaultError, WriteConflict
@@ -149,17 +150,27 @@ def read(root: Path, rel: str) -> Snapshot:
     return Snapshot(rel, data, info.st_size, info.st_mtime_ns)
 
 
-def _unchanged(target: Path, expected: Snapshot) -> bool:
-    try:
-        with open(target, "rb") as handle:
-            info = os.fstat(handle.fileno())
-            if expected.data is None:
-                return False
-            if (info.st_size, info.st_mtime_ns) != (expected.size, expected.mtime_ns):
-                return False
-            return hashlib.sha256(handle.read()).hexdigest() == expected.digest
-    except FileNotFoundError:
+GRACE = 0.005  # seconds: time for a save begun just before the replace to land somewhere
+
+
+def _still(handle: BinaryIO | None, expected: Snapshot) -> bool:
+    """Is the file behind `handle` (None: no file) exactly what `expected` read?"""
+    if handle is None:
         return expected.data is None
+    if expected.data is None:
+        return False
+    info = os.fstat(handle.fileno())
+    if (info.st_size, info.st_mtime_ns) != (expected.size, expected.mtime_ns):
+        return False
+    handle.seek(0)
+    return hashlib.sha256(handle.read()).hexdigest() == expected.digest
+
+
+def _open_existing(target: Path) -> BinaryIO | None:
+    try:
+        return open(target, "rb")
+    except FileNotFoundError:
+        return None
 
 
 def write(root: Path, expected: Snapshot, data: bytes) -> bool:
@@ -200,9 +211,23 @@ def write(root: Path, expected: Snapshot, data: bytes) -> bool:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, mode)
-        if not _unchanged(target, expected):
-            raise WriteConflict(f"{expected.rel}: changed while vaultfu was working; left as it is")
-        os.replace(tmp, target)
+        old = _open_existing(target)
+        try:
+            if not _still(old, expected):
+                raise WriteConflict(f"{expected.rel}: changed while vaultfu was working")
+            os.replace(tmp, target)
+            if old is not None:
+                # Verify after writing: a program that opened the note just before the
+                # replace writes into the old file, which is no longer the note. Give it a
+                # moment, look, and if it did, put its bytes back and say so.
+                time.sleep(GRACE)
+                if not _still(old, expected):
+                    old.seek(0)
+                    _put_back(target, old.read(), data, mode)
+                    raise WriteConflict(f"{expected.rel}: saved by another program meanwhile")
+        finally:
+            if old is not None:
+                old.close()
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
@@ -214,6 +239,25 @@ def write(root: Path, expected: Snapshot, data: bytes) -> bool:
         finally:
             os.close(dir_fd)
     return True
+
+
+def _put_back(target: Path, theirs: bytes, ours: bytes, mode: int) -> None:
+    """Restore another program's save that landed in the replaced file, unless the note has
+    changed again since (then that newer save stands)."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TMP_SUFFIX, dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(theirs)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        with open(target, "rb") as current:
+            if current.read() != ours:
+                return
+        os.replace(tmp, target)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
 
 
 def read_template(root: Path, kind: str) -> str:
