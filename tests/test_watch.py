@@ -382,3 +382,32 @@ def test_ten_thousand_events_in_a_burst(vault: Vault) -> None:
         wait_for(lambda: "at Globex" in agenda(vault), timeout=60)
         quiet(watcher)
         assert len(watcher.index.entries) == 1 + 1 + 1 + 1_250  # two notes, the agenda, Daily
+
+
+def test_a_real_inotify_queue_overflow_is_recovered(
+    vault: Vault, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A kernel queue of 16 events for this watcher (set for its inotify instance only, then
+    restored) overflows under a burst; watchdog warns, and vaultfu rescans."""
+    knob = Path("/proc/sys/fs/inotify/max_queued_events")
+    vault.write("Interviews/acme.md", ACME)
+    saved = knob.read_text()
+    knob.write_text("16\n")
+    try:
+        ctx = watching(vault, rescan_every=3600)
+        watcher, _updates, _ = ctx.__enter__()
+    finally:
+        knob.write_text(saved)
+    try:
+        folder = vault.root / "Interviews"
+        for i in range(300):
+            (folder / f"burst {i}.md").write_text(
+                ACME.replace("Acme Corp", f"Burst {i:03d}").lstrip("\n")
+            )
+        wait_for(lambda: "at Burst 299 " in agenda(vault) and "at Burst 000 " in agenda(vault))
+        quiet(watcher)
+        text = agenda(vault)
+        assert all(f"at Burst {i:03d} " in text for i in range(300))
+        assert any("overflow" in r.getMessage().lower() for r in caplog.records)  # it did
+    finally:
+        ctx.__exit__(None, None, None)
