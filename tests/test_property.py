@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from vaultfu.config import Config
-from vaultfu.edits import lines_of
+from vaultfu.edits import BEGIN, END, RegionError, lines_of, region_of, replace_region
 from vaultfu.engine import Request, parse_text, plan_notes
 from vaultfu.model import Kind
 from vaultfu.notes import find_frontmatter
@@ -209,3 +209,36 @@ def test_the_checker_catches_a_lost_line() -> None:
         assert_insertions_only("- [ ] x 🆔 vf-1\n", "- [x] y 🆔 vf-1 ✅ 2026-11-24\n")
     assert_insertions_only("- [ ] x 🆔 vf-1\n", "- [x] x 🆔 vf-1 ✅ 2026-11-24\n")
     assert_insertions_only("a", "a\nnew\n")
+
+
+@st.composite
+def agenda_notes(draw: st.DrawFn) -> str:
+    """A user's agenda note: their own text around (or without) vaultfu's markers."""
+    nl = draw(st.sampled_from(["\n", "\r\n", "\r"]))
+    mine = draw(st.lists(words, max_size=6))
+    before = nl.join(mine)
+    if draw(st.booleans()):
+        region = nl.join(draw(st.lists(words.map(lambda w: f"- [ ] {w}"), max_size=4)))
+        after = nl.join(draw(st.lists(words, max_size=3)))
+        return before + nl + BEGIN + nl + region + (nl if region else "") + END + nl + after
+    return before + (nl if mine and draw(st.booleans()) else "")
+
+
+@settings(max_examples=2000, deadline=None)
+@given(agenda_notes(), st.lists(words, max_size=5))
+def test_the_agenda_region_is_the_only_thing_rewritten(text: str, lines: list[str]) -> None:
+    # what vaultfu renders there: list items, one a line
+    region = "\n".join("- " + line.replace("\r", " ").replace("\n", " ") for line in lines)
+    try:
+        new = replace_region(text, region)
+    except RegionError:  # damaged markers are refused, never guessed at
+        assert region_of(text) is None and (BEGIN in text or END in text)
+        return
+    assert replace_region(new, region) == new  # a second run writes nothing
+    kept = region_of(text)
+    if kept is None:  # no region yet: the note gets one at its end, and keeps every byte
+        assert new.startswith(text)
+    else:  # everything outside the markers is kept, byte for byte
+        start, end = text.index(BEGIN), text.index(END) + len(END)
+        assert new.startswith(text[:start]) and new.endswith(text[end:])
+    assert region_of(new) is not None

@@ -28,7 +28,10 @@ def newline_of(text: str) -> str:
 
 
 def _marker_lines(text: str, marker: str) -> list[re.Match[str]]:
-    return list(re.finditer(rf"^[ \t]*{re.escape(marker)}[ \t]*(?:\r\n|\n|\r|\Z)", text, re.M))
+    # a marker on a line of its own; lines may end in \r\n, \n or a lone \r
+    line_start = r"(?:\A|(?<=[\r\n]))"
+    pattern = rf"{line_start}[ \t]*{re.escape(marker)}[ \t]*(?:\r\n|\n|\r|\Z)"
+    return list(re.finditer(pattern, text))
 
 
 def replace_region(text: str, region: str) -> str:
