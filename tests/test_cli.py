@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import click
 import pytest
@@ -33,17 +34,30 @@ def test_agenda_path_argument(runner: CliRunner, vault: Vault) -> None:
     assert (vault.root / "Agenda.md").exists()
 
 
-def test_agenda_vault_option_and_current_folder(runner: CliRunner, vault: Vault) -> None:
+def test_agenda_vault_option(runner: CliRunner, vault: Vault) -> None:
     vault.write("Interviews/acme.md", ACME)
     result = runner.invoke(main, ["agenda", "--vault", str(vault.root), "--today", "2026-11-24"])
     assert result.exit_code == 0 and "Email a thank-you" in result.output
-    cwd = os.getcwd()
-    os.chdir(vault.root)
-    try:
-        result = runner.invoke(main, ["agenda", "--today", "2026-11-24"])
-    finally:
-        os.chdir(cwd)
-    assert result.exit_code == 0 and "Agenda.md unchanged" in result.output
+
+
+def test_the_vault_is_found_as_git_finds_git(
+    runner: CliRunner, vault: Vault, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    vault.write("Interviews/acme.md", ACME)
+    (vault.root / ".obsidian").mkdir()
+    monkeypatch.delenv("VAULTFU_VAULT", raising=False)
+    monkeypatch.chdir(vault.root / "Interviews")  # a folder inside the vault
+    result = runner.invoke(main, ["agenda", "--today", "2026-11-24"])
+    assert result.exit_code == 0 and "Email a thank-you" in result.output
+    assert (vault.root / "Agenda.md").exists()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    result = runner.invoke(main, ["agenda", "--today", "2026-11-24"])
+    assert result.exit_code == 2 and "no vault here" in result.stderr
+    monkeypatch.setenv("VAULTFU_VAULT", str(vault.root))  # the environment comes before that
+    result = runner.invoke(main, ["agenda", "--today", "2026-11-24"])
+    assert result.exit_code == 0 and "Email a thank-you" in result.output
 
 
 def test_no_write(runner: CliRunner, vault: Vault) -> None:

@@ -8,9 +8,10 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -29,8 +30,32 @@ def _date(value: str | None) -> dt.date | None:
         raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
 
 
+def locate(explicit: Path | None) -> Path:
+    """The vault: `--vault`/PATH, else $VAULTFU_VAULT, else the nearest folder from here up
+    that holds `.vaultfu.toml` or `.obsidian/`."""
+    from . import vault
+    from .errors import VaultError
+
+    if explicit is not None:
+        return explicit
+    if os.environ.get("VAULTFU_VAULT"):
+        return Path(os.environ["VAULTFU_VAULT"])
+    found = vault.find_root(Path.cwd())
+    if found is None:
+        raise VaultError(
+            "no vault here: no .vaultfu.toml or .obsidian/ in this folder or any folder above "
+            "it (give --vault PATH, set VAULTFU_VAULT, or run `vaultfu init`)"
+        )
+    return found
+
+
+def _fail(exc: VaultfuError) -> NoReturn:
+    click.echo(f"vaultfu: {exc}", err=True)
+    raise SystemExit(2)
+
+
 def vault_path(func: F) -> F:
-    """`[PATH]` or `--vault PATH`; the current folder when neither is given."""
+    """`[PATH]` or `--vault PATH`; else found as `locate` says."""
 
     @click.argument("path", required=False, type=click.Path(path_type=Path))
     @click.option("--vault", "vault_opt", type=click.Path(path_type=Path), help="The vault folder.")
@@ -38,7 +63,11 @@ def vault_path(func: F) -> F:
     def wrapper(*args: Any, path: Path | None, vault_opt: Path | None, **kwargs: Any) -> Any:
         if path is not None and vault_opt is not None and path != vault_opt:
             raise click.UsageError("give the vault once: PATH or --vault, not both")
-        return func(*args, root=path or vault_opt or Path.cwd(), **kwargs)
+        try:
+            root = locate(path or vault_opt)
+        except VaultfuError as exc:
+            _fail(exc)
+        return func(*args, root=root, **kwargs)
 
     return wrapper  # type: ignore[return-value]
 
@@ -49,8 +78,7 @@ def errors_to_exit(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except VaultfuError as exc:
-            click.echo(f"vaultfu: {exc}", err=True)
-            raise SystemExit(2) from None
+            _fail(exc)
 
     return wrapper  # type: ignore[return-value]
 
@@ -127,7 +155,7 @@ def done(
     """Mark a follow-up done by its id (vf-…); with no id, list the open ones."""
     from . import engine, output
 
-    root = vault_opt or Path.cwd()
+    root = locate(vault_opt)
     if ident is None:
         run = _run(root, today, write=False)
         output.show_ids(output.console(), run.agenda)
@@ -161,7 +189,7 @@ def draft(
     from . import engine
     from .model import Kind
 
-    root = (vault_opt or Path.cwd()).resolve()
+    root = locate(vault_opt).resolve()
     try:
         rel = (note if note.is_absolute() else Path.cwd() / note).resolve().relative_to(root)
     except ValueError:

@@ -36,6 +36,16 @@ class Snapshot:
         return hashlib.sha256(self.data or b"").hexdigest()
 
 
+def find_root(start: Path) -> Path | None:
+    """The vault a folder is in, found as git finds `.git`: the nearest folder, from `start`
+    up, that holds `.vaultfu.toml` or `.obsidian/`."""
+    folder = start.resolve()
+    for candidate in (folder, *folder.parents):
+        if (candidate / CONFIG_NAME).is_file() or (candidate / ".obsidian").is_dir():
+            return candidate
+    return None
+
+
 def open_vault(path: Path) -> Path:
     """The vault folder, resolved; a VaultError when there is none."""
     if not path.exists():
