@@ -253,3 +253,128 @@ def watch(
     err.print(f"vaultfu: watching {watcher.root} ({mode}); Ctrl-C to stop", style="dim")
     watcher.run(stop)
     err.print("vaultfu: stopped", style="dim")
+
+
+@main.command()
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@errors_to_exit
+def init(path: Path | None) -> None:
+    """Make a folder a vaultfu vault (settings, agenda, template); run twice, nothing changes."""
+    from . import engine
+
+    root = path or Path.cwd()
+    made, kept = engine.init(root)
+    for rel in made:
+        click.echo(f"made {rel}")
+    for rel in kept:
+        click.echo(f"kept {rel} (already there)")
+    if not made:
+        click.echo("nothing to do: this folder is a vaultfu vault already")
+
+
+def _when(value: str) -> dt.datetime | dt.date:
+    try:
+        if len(value) == 10:
+            return dt.date.fromisoformat(value)
+        return dt.datetime.fromisoformat(value).replace(tzinfo=None, second=0, microsecond=0)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not a date (YYYY-MM-DD or YYYY-MM-DDTHH:MM)", param_hint="--date"
+        ) from None
+
+
+@main.command()
+@click.option("--vault", "vault_opt", type=click.Path(path_type=Path), help="The vault folder.")
+@click.option("--company", required=True, help="The company.")
+@click.option("--role", required=True, help="The role.")
+@click.option("--date", "when", required=True, metavar="YYYY-MM-DD[THH:MM]", help="When.")
+@click.option("--interviewer", "interviewers", multiple=True, help='"Name <email>", repeatable.')
+@click.option("--round", "round_", help="The round (phone screen, onsite...).")
+@today_option
+@errors_to_exit
+def new(
+    vault_opt: Path | None,
+    company: str,
+    role: str,
+    when: str,
+    interviewers: tuple[str, ...],
+    round_: str | None,
+    today: str | None,
+) -> None:
+    """Create a well-formed interview note; print its path. Never overwrites."""
+    from . import engine
+
+    root = locate(vault_opt)
+    rel = engine.new_note(
+        root,
+        company=company,
+        role=role,
+        when=_when(when),
+        interviewers=list(interviewers),
+        round_=round_,
+        today=_date(today) or dt.date.today(),
+    )
+    click.echo(rel)
+
+
+@main.command(name="set")
+@click.argument("note", type=click.Path(path_type=Path))
+@click.argument("key")
+@click.argument("value")
+@click.option("--vault", "vault_opt", type=click.Path(path_type=Path), help="The vault folder.")
+@click.option("--on", "on", metavar="YYYY-MM-DD", help="With status: also set status_date.")
+@errors_to_exit
+def set_(note: Path, key: str, value: str, vault_opt: Path | None, on: str | None) -> None:
+    """Change one frontmatter key of NOTE; only that key's line changes."""
+    from . import engine
+
+    root = locate(vault_opt).resolve()
+    try:
+        rel = (note if note.is_absolute() else Path.cwd() / note).resolve().relative_to(root)
+    except ValueError:
+        raise click.UsageError(f"{note} is not inside the vault {root}") from None
+    changes = [(key, value)]
+    if on is not None:
+        if key != "status":
+            raise click.UsageError("--on goes with the status key")
+        changes.append(("status_date", (_date(on) or dt.date.today()).isoformat()))
+    for name, text in changes:
+        done = engine.set_value(root, rel.as_posix(), name, text)
+        click.echo(f"{rel.as_posix()}: {name}: {text}" + ("" if done else " (already)"))
+
+
+@main.command()
+@vault_path
+@click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON.")
+@errors_to_exit
+def check(root: Path, as_json: bool) -> None:
+    """Validate every interview note and the settings; exit 1 when anything is wrong."""
+    from . import engine
+
+    problems = engine.check(root)
+    if as_json:
+        items = [{"path": p.path, "line": p.line, "message": p.message} for p in problems]
+        click.echo(json.dumps({"problems": items}, indent=2, ensure_ascii=False))
+    else:
+        for p in problems:
+            click.echo(str(p))
+        click.echo(f"{len(problems)} problem(s)" if problems else "all interview notes are valid")
+    if problems:
+        raise SystemExit(1)
+
+
+@main.command()
+@vault_path
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to FILE.")
+@today_option
+@errors_to_exit
+def ics(root: Path, output: Path | None, today: str | None) -> None:
+    """Export the open follow-ups and the interviews as an iCalendar file."""
+    from . import engine, vault
+
+    data, count = engine.calendar(root, today=_date(today), clock=dt.date.today())
+    if output is None:
+        click.echo(data.decode("utf-8"), nl=False)
+        return
+    vault.write_file(output, data)
+    click.echo(f"wrote {count} events to {output}", err=True)

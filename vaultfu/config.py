@@ -42,6 +42,7 @@ class Config:
     user_name: str | None = None
     write_notes: bool = True
     lead_days: int = 1
+    new_note: str = "Interviews/{date} {company} - {role}.md"
     playbook: Playbook = field(default_factory=Playbook)
 
 
@@ -102,4 +103,13 @@ def parse_config(text: str) -> Config:
         raise ConfigError(f"{CONFIG_NAME}: 'agenda' must be a path inside the vault")
     if agenda.suffix.lower() != ".md":
         raise ConfigError(f"{CONFIG_NAME}: 'agenda' must name a Markdown note (.md)")
+    pattern = PurePosixPath(config.new_note.replace("\\", "/"))
+    if pattern.is_absolute() or ".." in pattern.parts or pattern.suffix.lower() != ".md":
+        raise ConfigError(f"{CONFIG_NAME}: 'new_note' must be a .md path inside the vault")
+    try:
+        config.new_note.format(date="d", company="c", role="r")
+    except (KeyError, IndexError, ValueError):
+        raise ConfigError(
+            f"{CONFIG_NAME}: 'new_note' may use only {{date}}, {{company}} and {{role}}"
+        ) from None
     return config

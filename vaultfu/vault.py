@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import importlib.resources
+import json
 import os
 import re
 import stat
@@ -44,6 +45,16 @@ def find_root(start: Path) -> Path | None:
         if (candidate / CONFIG_NAME).is_file() or (candidate / ".obsidian").is_dir():
             return candidate
     return None
+
+
+def templates_folder(root: Path) -> str:
+    """The folder of Obsidian's core Templates plugin (`.obsidian/templates.json`), where
+    notes are templates, not notes: "Templates" unless the vault says otherwise."""
+    try:
+        folder = json.loads((root / ".obsidian" / "templates.json").read_bytes()).get("folder")
+    except (OSError, ValueError, AttributeError):
+        folder = None
+    return (folder if isinstance(folder, str) and folder.strip("/") else "Templates").strip("/")
 
 
 def open_vault(path: Path) -> Path:
@@ -313,3 +324,19 @@ def write_cache(root: Path, data: bytes) -> None:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
             raise
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Write a file vaultfu owns (an exported calendar) atomically, anywhere the user asks."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TMP_SUFFIX, dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise

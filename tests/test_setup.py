@@ -1,0 +1,155 @@
+"""init, new, set, check and ics: through CliRunner on real temporary vaults."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from vaultfu.cli import main
+
+from .conftest import ACME, Vault
+
+
+def test_init_makes_a_vault_and_twice_changes_nothing(runner: CliRunner, vault: Vault) -> None:
+    (vault.root / ".obsidian").mkdir()
+    vault.write(".obsidian/types.json", '{"types": {"date": "date", "mine": "text"}}', raw=True)
+    first = runner.invoke(main, ["init", str(vault.root)])
+    assert first.exit_code == 0, first.output
+    assert "made .vaultfu.toml" in first.output and "made Templates/Interview.md" in first.output
+    config = vault.read(".vaultfu.toml")
+    assert "# lead_days = 1" in config and "# status_check_days = 7" in config
+    types = json.loads(vault.read(".obsidian/types.json"))["types"]
+    assert types["date"] == "date" and types["mine"] == "text"  # the user's entries kept
+    assert types["decision_by"] == "date" and types["final_round"] == "checkbox"
+    assert "%% vaultfu:begin %%" in vault.read("Agenda.md")
+    before = vault.snapshot()
+    second = runner.invoke(main, ["init", str(vault.root)])
+    assert second.exit_code == 0 and "nothing to do" in second.output
+    assert vault.snapshot() == before
+    check = runner.invoke(main, ["check", str(vault.root)])
+    assert check.exit_code == 0, check.output  # the template is not read as a note
+
+
+def test_init_uses_obsidians_templates_folder(runner: CliRunner, vault: Vault) -> None:
+    (vault.root / ".obsidian").mkdir()
+    vault.write(".obsidian/templates.json", '{"folder": "Meta/Templates"}', raw=True)
+    runner.invoke(main, ["init", str(vault.root)])
+    assert "type: interview" in vault.read("Meta/Templates/Interview.md")
+
+
+def test_init_outside_obsidian_writes_no_obsidian_settings(runner: CliRunner, vault: Vault) -> None:
+    runner.invoke(main, ["init", str(vault.root)])
+    assert not (vault.root / ".obsidian").exists()
+
+
+def test_from_init_to_a_first_agenda_with_a_draft(runner: CliRunner, vault: Vault) -> None:
+    runner.invoke(main, ["init", str(vault.root)])
+    made = runner.invoke(
+        main,
+        [
+            "new",
+            "--vault",
+            str(vault.root),
+            "--company",
+            "Acme Corp",
+            "--role",
+            "Engineer",
+            "--date",
+            "2026-11-24T10:00",
+            "--interviewer",
+            "Jane Doe <jane@acme.com>",
+            "--today",
+            "2026-11-24",
+        ],
+    )
+    assert made.exit_code == 0, made.output
+    rel = made.output.strip()
+    assert rel == "Interviews/2026-11-24 Acme Corp - Engineer.md"
+    agenda = runner.invoke(main, ["agenda", str(vault.root), "--today", "2026-11-24"])
+    assert agenda.exit_code == 0
+    note = vault.read(rel)
+    assert "## Draft — thank-you email to Jane Doe (24 Nov)" in note and "Hi Jane," in note
+
+
+def test_new_refuses_to_overwrite(runner: CliRunner, vault: Vault) -> None:
+    args = [
+        "new",
+        "--vault",
+        str(vault.root),
+        "--company",
+        "Acme: Corp",
+        "--role",
+        "A/B",
+        "--date",
+        "2026-11-30",
+        "--today",
+        "2026-11-24",
+    ]
+    first = runner.invoke(main, args)
+    assert (
+        first.exit_code == 0 and first.output.strip() == "Interviews/2026-11-30 Acme Corp - A B.md"
+    )
+    text = vault.read(first.output.strip())
+    assert 'company: "Acme: Corp"' in text and "status: scheduled" in text
+    again = runner.invoke(main, args)
+    assert again.exit_code == 2 and "does not overwrite" in again.stderr
+    assert vault.read(first.output.strip()) == text
+
+
+def test_set_changes_that_one_line_only(runner: CliRunner, vault: Vault) -> None:
+    vault.write("Interviews/acme.md", ACME + "\n## Notes\nstatus: waiting in the body stays\n")
+    before = vault.read("Interviews/acme.md")
+    note = str(vault.root / "Interviews/acme.md")
+    result = runner.invoke(
+        main, ["set", note, "status", "rejected", "--vault", str(vault.root), "--on", "2026-11-25"]
+    )
+    assert result.exit_code == 0, result.output
+    after = vault.read("Interviews/acme.md")
+    diff = [d for d in difflib.ndiff(before.splitlines(), after.splitlines()) if d[:1] in "+-"]
+    assert diff == ["- status: waiting", "+ status: rejected", "+ status_date: 2026-11-25"]
+    assert "status: waiting in the body stays" in after
+
+
+def test_set_refuses_a_wrong_value_and_a_list(runner: CliRunner, vault: Vault) -> None:
+    vault.write("Interviews/acme.md", ACME)
+    before = vault.read("Interviews/acme.md")
+    note = str(vault.root / "Interviews/acme.md")
+    bad = runner.invoke(main, ["set", note, "status", "ghosted", "--vault", str(vault.root)])
+    assert bad.exit_code == 2 and "status 'ghosted'" in bad.stderr
+    listed = runner.invoke(main, ["set", note, "interviewers", "x", "--vault", str(vault.root)])
+    assert listed.exit_code == 2 and "several lines" in listed.stderr
+    assert vault.read("Interviews/acme.md") == before
+
+
+def test_check_lists_problems_and_exits_1(runner: CliRunner, vault: Vault) -> None:
+    vault.write("Interviews/acme.md", ACME)
+    assert runner.invoke(main, ["check", str(vault.root)]).exit_code == 0
+    vault.write("Interviews/bad.md", ACME.replace("status: waiting", "status: ghosted"))
+    result = runner.invoke(main, ["check", str(vault.root)])
+    assert result.exit_code == 1
+    assert "Interviews/bad.md:8: status 'ghosted' is not one of" in result.output
+    data = json.loads(runner.invoke(main, ["check", str(vault.root), "--json"]).output)
+    assert data["problems"][0]["line"] == 8
+
+
+def test_ics_parses_back_with_stable_uids(runner: CliRunner, vault: Vault, tmp_path: Path) -> None:
+    from icalendar import Calendar
+
+    vault.write("Interviews/acme.md", ACME.replace("2026-11-20T14:00", "2026-11-24T14:00"))
+    out = tmp_path / "followups.ics"
+    result = runner.invoke(main, ["ics", str(vault.root), "-o", str(out), "--today", "2026-11-24"])
+    assert result.exit_code == 0, result.output
+    cal = Calendar.from_ical(out.read_bytes())
+    events = list(cal.walk("VEVENT"))
+    uids = sorted(str(e["UID"]) for e in events)
+    interview = next(e for e in events if str(e["UID"]).startswith("interview-"))
+    assert interview.decoded("DTSTART") == dt.datetime(2026, 11, 24, 14, 0)
+    thanks = next(e for e in events if "Email a thank-you" in str(e["SUMMARY"]))
+    assert thanks.decoded("DTSTART") == dt.date(2026, 11, 24)
+    again = runner.invoke(main, ["ics", str(vault.root), "--today", "2026-11-25"])
+    uids_again = sorted(str(e["UID"]) for e in Calendar.from_ical(again.output).walk("VEVENT"))
+    assert uids == uids_again  # re-importing updates the same events

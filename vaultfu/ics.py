@@ -1,0 +1,55 @@
+"""Follow-ups and interviews as an iCalendar file (pure), made with the icalendar package.
+
+UIDs are stable (an action's id; an interview's application and date), so a calendar that
+subscribes to the file, or re-imports it, updates events instead of duplicating them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable
+
+from .model import Action, Interview
+
+
+def interview_uid(note: Interview) -> str:
+    when = note.date.isoformat() if note.date else note.name
+    digest = hashlib.sha1(f"{note.application_key}\x1f{when}".encode()).hexdigest()[:10]
+    return f"interview-{digest}@vaultfu"
+
+
+def calendar(actions: Iterable[Action], interviews: Iterable[Interview], today: dt.date) -> bytes:
+    from icalendar import Calendar, Event
+
+    stamp = dt.datetime.combine(today, dt.time(0, 0), tzinfo=dt.UTC)  # same day, same bytes
+    cal = Calendar()
+    cal.add("prodid", "-//vaultfu//interview follow-ups//EN")
+    cal.add("version", "2.0")
+    cal.add("x-wr-calname", "vaultfu follow-ups")
+    for action in actions:
+        event = Event()
+        event.add("uid", f"{action.id}@vaultfu")
+        event.add("dtstamp", stamp)
+        event.add("summary", action.text)
+        event.add("dtstart", action.due)  # a date: an all-day event
+        event.add("dtend", action.due + dt.timedelta(days=1))
+        channel = "" if action.channel.value == "none" else f"{action.channel.value} · "
+        event.add("description", f"{channel}{action.note}")
+        cal.add_component(event)
+    for note in interviews:
+        if note.date is None:
+            continue
+        event = Event()
+        event.add("uid", interview_uid(note))
+        event.add("dtstamp", stamp)
+        what = f"{note.round} interview" if note.round else "Interview"
+        event.add("summary", f"{what}: {note.company} ({note.role})")
+        if note.date.time() == dt.time(23, 59):  # a date alone: all day
+            event.add("dtstart", note.date.date())
+            event.add("dtend", note.date.date() + dt.timedelta(days=1))
+        else:
+            event.add("dtstart", note.date)  # floating local time, as written in the note
+            event.add("dtend", note.date + dt.timedelta(hours=1))
+        event.add("description", note.path)
+        cal.add_component(event)
+    return bytes(cal.to_ical())

@@ -1,0 +1,190 @@
+"""Texts vaultfu creates for the user (pure): the commented settings file, the agenda note, an
+interview-note template, a new interview note, Obsidian property types, and one-key edits."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import re
+from typing import Any
+
+from .config import Config, Playbook
+from .edits import BEGIN, END, newline_of
+from .model import Status
+
+TEMPLATE_NAME = "Interview.md"
+PROPERTY_TYPES = {
+    "date": "datetime",
+    "decision_by": "date",
+    "follow_up_on": "date",
+    "status_date": "date",
+    "offer_deadline": "date",
+    "final_round": "checkbox",
+    "no_calls": "checkbox",
+    "connect": "checkbox",
+    "keep_in_touch": "checkbox",
+    "thank_you_note": "checkbox",
+    "priority": "number",
+    "interviewers": "multitext",
+    "references": "multitext",
+    "topics": "multitext",
+}
+HELP = {
+    "agenda": "the agenda note, a path inside the vault",
+    "type_key": "a note is an interview when its frontmatter says type: interview",
+    "type_value": "",
+    "today": "pins the day (demos, tests); --today wins over it",
+    "user_name": "signs the drafts",
+    "write_notes": "false: no tasks or drafts in the notes (ticks are still carried back)",
+    "lead_days": "write a follow-up's task and draft this many days before it is due",
+    "new_note": "where `vaultfu new` puts a note: {date} {company} {role} are filled in",
+}
+
+
+def _toml(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if value is None:
+        return '""'
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def config_text() -> str:
+    """`.vaultfu.toml` with every setting at its default, commented out."""
+    lines = ["# vaultfu settings. Every line is a default: uncomment one to change it.", ""]
+    for f in dataclasses.fields(Config):
+        if f.name == "playbook":
+            continue
+        default = f.default if f.default is not dataclasses.MISSING else None
+        shown = "2026-11-24" if f.name == "today" else _toml(default)
+        note = HELP.get(f.name, "")
+        lines.append(f"# {f.name} = {shown}" + (f"  # {note}" if note else ""))
+    lines += ["", "[playbook]"]
+    for f in dataclasses.fields(Playbook):
+        lines.append(f"# {f.name} = {_toml(f.default)}")
+    return "\n".join(lines) + "\n"
+
+
+def agenda_text() -> str:
+    return f"# Agenda\n\n{BEGIN}\n{END}\n"
+
+
+def template_text() -> str:
+    """An interview note for Obsidian's core Templates plugin ({{date}} and {{time}} filled)."""
+    return """---
+type: interview
+company: ""
+role: ""
+round: ""
+final_round: false
+date: {{date:YYYY-MM-DD}}T{{time:HH:mm}}
+interviewers: []
+references: []
+decision_by:
+follow_up_on:
+contact: email
+no_calls: false
+status: scheduled
+status_date:
+offer_deadline:
+priority:
+topics: []
+connect: false
+tags: [interview]
+---
+## Notes
+
+"""
+
+
+def _q(value: str) -> str:
+    """A YAML scalar that reads back as exactly this text."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def new_note_text(
+    *,
+    company: str,
+    role: str,
+    date: str,
+    interviewers: list[str],
+    round_: str | None,
+    status: Status,
+) -> str:
+    lines = [
+        "---",
+        "type: interview",
+        f"company: {_q(company)}",
+        f"role: {_q(role)}",
+    ]
+    if round_:
+        lines.append(f"round: {_q(round_)}")
+    lines.append(f"date: {date}")
+    if interviewers:
+        lines.append("interviewers:")
+        lines += [f"  - {_q(person)}" for person in interviewers]
+    else:
+        lines.append("interviewers: []")
+    lines += [
+        "references: []",
+        "decision_by:",
+        "contact: email",
+        f"status: {status.value}",
+        "tags: [interview]",
+        "---",
+        "## Notes",
+        "",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def note_name(pattern: str, *, company: str, role: str, day: dt.date) -> str:
+    """The new note's path from the `new_note` pattern; characters a file name (or an Obsidian
+    link) cannot hold become spaces."""
+
+    def clean(text: str) -> str:
+        return re.sub(r"\s+", " ", re.sub(r"[\\/:*?\"<>|#^\[\]]+", " ", text)).strip()
+
+    return pattern.format(date=day.isoformat(), company=clean(company), role=clean(role))
+
+
+def merged_types(existing: str | None) -> str | None:
+    """Obsidian's `.obsidian/types.json` with vaultfu's property types added (never changing
+    one the user set); None when nothing needs adding. Raises ValueError on a file that is not
+    the JSON Obsidian writes."""
+    data: dict[str, Any] = json.loads(existing) if existing and existing.strip() else {}
+    if not isinstance(data, dict) or not isinstance(data.setdefault("types", {}), dict):
+        raise ValueError("is not the JSON Obsidian writes")
+    types = data["types"]
+    missing = {k: v for k, v in PROPERTY_TYPES.items() if k not in types}
+    if not missing:
+        return None
+    types.update(missing)
+    return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+_SIMPLE = re.compile(r"^(?P<key>[A-Za-z_][\w-]*)[ \t]*:[ \t]*(?P<value>[^\r\n]*?)[ \t]*$")
+
+
+def set_key(text: str, body_offset: int, key: str, value: str) -> str:
+    """Set one frontmatter key: its line alone changes (or one line is added at the end of
+    the frontmatter). `text` has no BOM; `body_offset` ends the closing `---` line."""
+    nl = newline_of(text)
+    head, body = text[:body_offset], text[body_offset:]
+    lines = head.splitlines(keepends=True)
+    # lines[0] is the opening ---, lines[-1] the closing one
+    for index in range(1, len(lines) - 1):
+        found = _SIMPLE.match(lines[index].rstrip("\r\n"))
+        if found and found.group("key") == key:
+            following = lines[index + 1] if index + 1 < len(lines) - 1 else ""
+            old = found.group("value")
+            if old in ("", "|", ">") and following[:1] in (" ", "\t", "-"):
+                raise ValueError(f"'{key}' spans several lines; change it in the note")
+            ending = lines[index][len(lines[index].rstrip("\r\n")) :]
+            lines[index] = f"{key}: {value}{ending}"
+            return "".join(lines) + body
+    lines.insert(len(lines) - 1, f"{key}: {value}{nl}")
+    return "".join(lines) + body
