@@ -153,3 +153,49 @@ def test_ics_parses_back_with_stable_uids(runner: CliRunner, vault: Vault, tmp_p
     again = runner.invoke(main, ["ics", str(vault.root), "--today", "2026-11-25"])
     uids_again = sorted(str(e["UID"]) for e in Calendar.from_ical(again.output).walk("VEVENT"))
     assert uids == uids_again  # re-importing updates the same events
+
+
+def _git(root: Path, *args: str) -> str:
+    import subprocess
+
+    return subprocess.run(
+        ["git", "-c", "user.name=T", "-c", "user.email=t@t", *args],
+        cwd=root,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+
+
+def test_commit_commits_vaultfus_writes_and_nothing_of_the_users(
+    runner: CliRunner, vault: Vault, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("GIT_AUTHOR_NAME", "T")
+    monkeypatch.setenv("GIT_AUTHOR_EMAIL", "t@t")
+    monkeypatch.setenv("GIT_COMMITTER_NAME", "T")
+    monkeypatch.setenv("GIT_COMMITTER_EMAIL", "t@t")
+    vault.write("Interviews/acme.md", ACME)
+    vault.write("Interviews/globex.md", ACME.replace("Acme Corp", "Globex"))
+    vault.write("Ideas.md", "# ideas\n")
+    _git(vault.root, "init", "-q")
+    _git(vault.root, "add", "-A")
+    _git(vault.root, "commit", "-qm", "mine")
+    # the user is in the middle of things: an edit to globex, a staged new note
+    vault.write(
+        "Interviews/globex.md", vault.read("Interviews/globex.md") + "typing...\n", raw=True
+    )
+    vault.write("Staged.md", "# staged, not vaultfu's\n")
+    _git(vault.root, "add", "Staged.md")
+    result = runner.invoke(main, ["agenda", str(vault.root), "--today", "2026-11-24", "--commit"])
+    assert result.exit_code == 0, result.output
+    files = _git(vault.root, "show", "--name-only", "--format=%s", "HEAD").splitlines()
+    message, changed = files[0], sorted(f for f in files[1:] if f)
+    assert changed == ["Agenda.md", "Interviews/acme.md"]  # not globex, not Staged.md
+    assert message.startswith("vaultfu: agenda for 2026-11-24; 4 drafts (Acme Corp, Globex)")
+    assert "not committed, holding your own changes: Interviews/globex.md" in message
+    status = _git(vault.root, "status", "--porcelain")
+    assert "A  Staged.md" in status and " M Interviews/globex.md" in status
+    assert "- [ ] Email a thank-you" in vault.read("Interviews/globex.md")  # written all the same
+    again = runner.invoke(main, ["agenda", str(vault.root), "--today", "2026-11-24", "--commit"])
+    assert again.exit_code == 0
+    assert _git(vault.root, "rev-list", "--count", "HEAD").strip() == "2"  # nothing new to commit

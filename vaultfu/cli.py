@@ -102,14 +102,30 @@ def dry_run_option(func: F) -> F:
 
 
 def _run(
-    root: Path, today: str | None, write: bool, request: Any = None, edits: bool = True
+    root: Path,
+    today: str | None,
+    write: bool,
+    request: Any = None,
+    edits: bool = True,
+    git: bool = False,
 ) -> Any:
     from . import engine
 
-    day = _date(today)
     return engine.run(
-        root, today=day, clock=dt.date.today(), write=write, request=request, edits=edits
+        root,
+        today=_date(today),
+        clock=dt.date.today(),
+        write=write,
+        request=request,
+        edits=edits,
+        git=True if git else None,
     )
+
+
+def commit_option(func: F) -> F:
+    return click.option(
+        "--commit", "git", is_flag=True, help="Commit vaultfu's own writes to git."
+    )(func)
 
 
 def _report(run: Any, root: Path, *, dry_run: bool, no_write: bool = False) -> None:
@@ -129,13 +145,16 @@ def _report(run: Any, root: Path, *, dry_run: bool, no_write: bool = False) -> N
 @click.option("--no-write", is_flag=True, help="Print the agenda; write nothing.")
 @dry_run_option
 @click.option("--json", "as_json", is_flag=True, help="Print the agenda as JSON.")
+@commit_option
 @errors_to_exit
-def agenda(root: Path, today: str | None, no_write: bool, dry_run: bool, as_json: bool) -> None:
+def agenda(
+    root: Path, today: str | None, no_write: bool, dry_run: bool, as_json: bool, git: bool
+) -> None:
     """Work out every follow-up that is due, add tasks and drafts to the interview notes, and
     rewrite the agenda note."""
     from .agenda import agenda_json
 
-    run = _run(root, today, write=not (no_write or dry_run), edits=not no_write)
+    run = _run(root, today, write=not (no_write or dry_run), edits=not no_write, git=git)
     if as_json:
         click.echo(json.dumps(agenda_json(run.agenda), indent=2, ensure_ascii=False))
         return
@@ -148,9 +167,15 @@ def agenda(root: Path, today: str | None, no_write: bool, dry_run: bool, as_json
 @click.option("--on", "on", metavar="YYYY-MM-DD", help="The day it was done (default: today).")
 @today_option
 @dry_run_option
+@commit_option
 @errors_to_exit
 def done(
-    ident: str | None, vault_opt: Path | None, on: str | None, today: str | None, dry_run: bool
+    ident: str | None,
+    vault_opt: Path | None,
+    on: str | None,
+    today: str | None,
+    dry_run: bool,
+    git: bool,
 ) -> None:
     """Mark a follow-up done by its id (vf-…); with no id, list the open ones."""
     from . import engine, output
@@ -165,7 +190,7 @@ def done(
         click.echo(f"vaultfu: no open follow-up has the id {ident!r}; see `vaultfu done`", err=True)
         raise SystemExit(1)
     day = _date(on) or listed.agenda.today
-    run = _run(root, today, write=not dry_run, request=engine.Request(done={ident: day}))
+    run = _run(root, today, write=not dry_run, request=engine.Request(done={ident: day}), git=git)
     _report(run, root, dry_run=dry_run)
 
 
@@ -176,6 +201,7 @@ def done(
 @click.option("--force", is_flag=True, help="Write the draft again even if it was written before.")
 @today_option
 @dry_run_option
+@commit_option
 @errors_to_exit
 def draft(
     note: Path,
@@ -184,6 +210,7 @@ def draft(
     force: bool,
     today: str | None,
     dry_run: bool,
+    git: bool,
 ) -> None:
     """Write the drafts for NOTE now, before they are due."""
     from . import engine
@@ -201,7 +228,7 @@ def draft(
         except ValueError:
             raise click.BadParameter(f"{kind!r} is not a kind", param_hint="--kind") from None
     request = engine.Request(draft_note=rel.as_posix(), draft_kind=chosen, force=force)
-    run = _run(root, today, write=not dry_run, request=request)
+    run = _run(root, today, write=not dry_run, request=request, git=git)
     if not run.drafted:
         click.echo(f"vaultfu: nothing to draft in {rel.as_posix()}", err=True)
         raise SystemExit(1)

@@ -43,6 +43,7 @@ class Config:
     write_notes: bool = True
     lead_days: int = 1
     new_note: str = "Interviews/{date} {company} - {role}.md"
+    commit: bool = False  # commit vaultfu's own writes to git
     playbook: Playbook = field(default_factory=Playbook)
 
 

@@ -631,6 +631,8 @@ class RunResult:
     writes: tuple[Write, ...]  # planned writes (all of them, written or not)
     written: tuple[str, ...]  # what was really written
     drafted: tuple[Action, ...] = ()  # actions that got a new draft this run
+    committed: tuple[str, ...] = ()  # what was committed to git (with --commit)
+    message: str = ""  # the commit message
 
     @property
     def agenda_written(self) -> bool:
@@ -839,11 +841,48 @@ def run(
     write: bool,
     request: Request | None = None,
     edits: bool = True,
+    git: bool | None = None,
 ) -> RunResult:
     """Plan everything, then write (with write=False, only return the planned writes; with
-    edits=False, plan the agenda alone)."""
+    edits=False, plan the agenda alone). With `git` (or `commit = true` in the settings),
+    vaultfu's own writes are committed, and nothing of the user's."""
     prepared = prepare(root, today=today, clock=clock, request=request, edits=edits)
-    return commit(prepared) if write else prepared.result
+    if not write:
+        return prepared.result
+    wants_git = prepared.config.commit if git is None else git
+    before = (
+        vault.git_state(prepared.root, [w.rel for w in prepared.result.writes])
+        if wants_git
+        else None
+    )
+    result = commit(prepared)
+    if before is None or not result.written:
+        return result
+    changed, untracked = before
+    created = {w.rel for w in prepared.result.writes if w.before == b""}
+    theirs = [r for r in result.written if r in changed or (r in untracked and r not in created)]
+    ours = [r for r in result.written if r not in theirs]
+    message = commit_message(result, theirs)
+    trouble = vault.git_commit(prepared.root, ours, message)
+    if trouble:
+        problems = (*result.agenda.problems, Problem(".git", None, f"not committed: {trouble}"))
+        result = replace(result, agenda=replace(result.agenda, problems=_sorted(problems)))
+    return replace(result, committed=tuple(ours), message=message)
+
+
+def commit_message(result: RunResult, theirs: list[str]) -> str:
+    """What vaultfu did, in one line: "vaultfu: agenda for 2026-11-22; 2 drafts (Acme, Globex)"."""
+    parts = [f"vaultfu: agenda for {result.agenda.today.isoformat()}"]
+    if result.drafted:
+        companies = sorted({a.company for a in result.drafted})
+        count = len(result.drafted)
+        parts.append(f"{count} draft{'s' if count > 1 else ''} ({', '.join(companies)})")
+    notes = [r for r in result.written if r != result.agenda_path and r not in theirs]
+    if notes and not result.drafted:
+        parts.append(f"follow-ups in {len(notes)} note{'s' if len(notes) > 1 else ''}")
+    if theirs:
+        parts.append("not committed, holding your own changes: " + ", ".join(sorted(theirs)))
+    return "; ".join(parts)
 
 
 def _sorted(problems: Iterable[Problem]) -> tuple[Problem, ...]:

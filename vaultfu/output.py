@@ -93,6 +93,8 @@ def show_writes(out: Console, run: RunResult, *, no_write: bool) -> None:
         out.print(Text(f"updated {len(notes)} note(s): {', '.join(notes)}", style="dim"))
     state = "updated" if run.agenda_written else "unchanged"
     out.print(Text(f"{run.agenda_path} {state}", style="dim"))
+    if run.committed:
+        out.print(Text(f"committed {len(run.committed)} file(s): {run.message}", style="dim"))
 
 
 def show_diffs(out: Console, writes: Sequence[Write]) -> None:

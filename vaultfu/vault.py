@@ -9,6 +9,7 @@ import json
 import os
 import re
 import stat
+import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
@@ -340,3 +341,44 @@ def write_file(path: Path, data: bytes) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+# -- git: commit vaultfu's own writes, never the user's -------------------------------------
+
+
+def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["git", "-C", str(root), *args], capture_output=True, text=True, check=False
+    )
+
+
+def git_state(root: Path, rels: list[str]) -> tuple[set[str], set[str]] | None:
+    """Of these files, (those with changes git has not committed, those git does not track);
+    None when the vault is not in a git work tree."""
+    if _git(root, "rev-parse", "--is-inside-work-tree").stdout.strip() != "true":
+        return None
+    changed: set[str] = set()
+    untracked: set[str] = set()
+    if not rels:
+        return changed, untracked
+    prefix = _git(root, "rev-parse", "--show-prefix").stdout.strip()
+    status = _git(root, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *rels)
+    for item in status.stdout.split("\0"):
+        if len(item) > 3:
+            rel = item[3:].removeprefix(prefix)
+            (untracked if item.startswith("??") else changed).add(rel)
+    return changed, untracked
+
+
+def git_commit(root: Path, rels: list[str], message: str) -> str | None:
+    """Commit exactly these files (nothing else the user staged); returns the error, if any."""
+    if not rels:
+        return None
+    added = _git(root, "add", "--", *rels)
+    if added.returncode != 0:
+        return added.stderr.strip().splitlines()[-1] if added.stderr.strip() else "git add failed"
+    done = _git(root, "commit", "--quiet", "--only", "-m", message, "--", *rels)
+    if done.returncode != 0:
+        text = (done.stderr or done.stdout).strip()
+        return text.splitlines()[-1] if text else "git commit failed"
+    return None
