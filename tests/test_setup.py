@@ -199,3 +199,45 @@ def test_commit_commits_vaultfus_writes_and_nothing_of_the_users(
     again = runner.invoke(main, ["agenda", str(vault.root), "--today", "2026-11-24", "--commit"])
     assert again.exit_code == 0
     assert _git(vault.root, "rev-list", "--count", "HEAD").strip() == "2"  # nothing new to commit
+
+
+def test_stats_and_the_pipeline_chart(runner: CliRunner, sample: Vault) -> None:
+    result = runner.invoke(main, ["stats", str(sample.root), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["applications"] == {"scheduled": 1, "waiting": 5, "offer": 1, "rejected": 1}
+    assert sum(data["interviews_per_week"].values()) == 9  # the broken note is not counted
+    assert data["response_days"] == {"Globex": 15, "Stark Industries": 11}
+    assert (data["follow_ups_done"], data["follow_ups_done_on_time"]) == (9, 6)
+    plain = runner.invoke(main, ["stats", str(sample.root)])
+    assert "Follow-ups done on time: 6 of 9 (67 %)" in plain.output
+    runner.invoke(main, ["agenda", str(sample.root)])
+    agenda = sample.read("Agenda.md")
+    assert (
+        '## Pipeline\n```mermaid\npie title Applications by status\n    "scheduled" : 1' in agenda
+    )
+
+
+def test_task_lines_read_back_as_the_tasks_plugin_reads_them(vault: Vault) -> None:
+    """Dates, id, done and cancelled: the fields stand at the end of the line, where the
+    Obsidian Tasks plugin reads them; the markers are %% comments, hidden in reading view."""
+    from vaultfu.engine import run
+    from vaultfu.model import TaskStatus
+    from vaultfu.notes import parse_task_text
+
+    vault.write("Interviews/acme.md", ACME.replace("2026-11-20T14:00", "2026-11-12T14:00"))
+    run(vault.root, today=dt.date(2026, 11, 24), clock=dt.date(2026, 11, 24), write=True)
+    lines = [x for x in vault.read("Interviews/acme.md").splitlines() if "🆔 vf-" in x]
+    tasks = [parse_task_text(x[2:], 1, "n.md")[0] for x in lines]
+    assert all(t is not None and t.id and t.due and t.status is TaskStatus.OPEN for t in tasks)
+    assert all(
+        x.endswith(f"📅 {t.due.isoformat()} 🆔 {t.id}") for x, t in zip(lines, tasks, strict=True)
+    )  # type: ignore[union-attr]
+    note = vault.read("Interviews/acme.md")
+    vault.write("Interviews/acme.md", note.replace("status: waiting", "status: rejected"), raw=True)
+    run(vault.root, today=dt.date(2026, 11, 25), clock=dt.date(2026, 11, 25), write=True)
+    cancelled = [x for x in vault.read("Interviews/acme.md").splitlines() if x.startswith("- [-]")]
+    task = parse_task_text(cancelled[0][2:], 1, "n.md")[0]
+    assert task is not None and task.cancelled == dt.date(2026, 11, 25) and task.id
+    agenda = vault.read("Agenda.md")
+    assert agenda.count("%% vaultfu:begin %%") == 1 and agenda.count("%% vaultfu:end %%") == 1

@@ -42,7 +42,7 @@ def task_line(action: Action, today: dt.date, link: str) -> str:
     return f"- [ ] {' · '.join(parts)} 📅 {action.due.isoformat()} 🆔 {action.id}"
 
 
-def render_region(agenda: Agenda, link: Callable[[str], str]) -> str:
+def render_region(agenda: Agenda, link: Callable[[str], str], chart: str = "") -> str:
     """The Markdown between the agenda's markers: same agenda, same bytes."""
     today = agenda.today
     groups: dict[str, list[Action]] = {name: [] for name in SECTIONS}
@@ -66,6 +66,8 @@ def render_region(agenda: Agenda, link: Callable[[str], str]) -> str:
         for w in agenda.waiting:
             by = f" by {fmt_day(w.by)}" if w.by else ", no date given"
             lines.append(f"- {w.application} · [[{link(w.note)}]] · they owe you {w.owes}{by}")
+    if chart:
+        lines += ["", "## Pipeline", chart]
     if agenda.problems:
         lines += ["", "## Problems"]
         for p in agenda.problems:

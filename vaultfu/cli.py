@@ -405,3 +405,28 @@ def ics(root: Path, output: Path | None, today: str | None) -> None:
         return
     vault.write_file(output, data)
     click.echo(f"wrote {count} events to {output}", err=True)
+
+
+@main.command()
+@vault_path
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@errors_to_exit
+def stats(root: Path, as_json: bool) -> None:
+    """The pipeline: applications per status, interviews per week, response times, follow-ups
+    done on time."""
+    from . import engine
+
+    figures = engine.statistics(root)
+    if as_json:
+        click.echo(json.dumps(figures.as_json(), indent=2, ensure_ascii=False))
+        return
+    click.echo("Applications: " + ", ".join(f"{k} {v}" for k, v in figures.by_status.items()))
+    click.echo(
+        "Interviews per week: " + ", ".join(f"{k}: {v}" for k, v in figures.per_week.items())
+    )
+    if figures.response_days:
+        answers = ", ".join(f"{k} {v} d." for k, v in figures.response_days.items())
+        click.echo(f"Days to an answer: {answers}")
+    if figures.done:
+        share = round(100 * figures.done_on_time / figures.done)
+        click.echo(f"Follow-ups done on time: {figures.done_on_time} of {figures.done} ({share} %)")

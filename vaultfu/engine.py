@@ -46,6 +46,7 @@ from .notes import (
     person_from,
 )
 from .playbook import Plan, plan, user_task_id
+from .stats import Stats, compute, mermaid
 
 # ---------------------------------------------------------------------------------------------
 # Reading the vault
@@ -785,7 +786,8 @@ def prepare(
     problems.extend(planned.problems)
 
     agenda = Agenda(today=day, actions=second.open(), waiting=second.waiting, problems=())
-    region = render_region(replace(agenda, problems=_sorted(problems)), loaded.link_for)
+    chart = mermaid(compute(loaded.interviews))
+    region = render_region(replace(agenda, problems=_sorted(problems)), loaded.link_for, chart)
     writes = [
         Write(rel, sources[rel].snapshot.data or b"", sources[rel].encode(new))
         for rel, new in sorted(changes.items())
@@ -1106,3 +1108,10 @@ def calendar(root: Path, *, today: dt.date | None, clock: dt.date) -> tuple[byte
     notes = prepared.loaded.interviews
     data = build(actions, notes, prepared.result.agenda.today)
     return data, len(actions) + sum(1 for n in notes if n.date)
+
+
+def statistics(root: Path) -> Stats:
+    """`vaultfu stats`."""
+    root = vault.open_vault(root)
+    config = vault.read_config(root)
+    return compute(load(root, config).interviews)
