@@ -6,6 +6,8 @@ import datetime as dt
 import os
 from pathlib import Path
 
+import pytest
+
 from vaultfu import vault as disk
 from vaultfu.engine import RunResult, run
 
@@ -83,3 +85,36 @@ def test_a_note_written_just_before_the_cache_is_not_trusted(vault: Vault) -> No
     path.write_text(path.read_text().replace("Acme Corp", "Zeta Corp"))
     os.utime(path, ns=(stamp, stamp))
     assert companies(go(vault)) == {"Zeta Corp"}
+
+
+def test_a_first_scan_reports_its_progress(vault: Vault) -> None:
+    from vaultfu.config import Config
+    from vaultfu.engine import PARALLEL_FROM, load
+
+    for i in range(PARALLEL_FROM + 50):  # enough for the process pool
+        age(vault.write(f"Notes/{i}.md", f"# {i}\n"))
+    seen: list[tuple[int, int]] = []
+    load(vault.root, Config(), progress=lambda done, total: seen.append((done, total)))
+    assert seen and seen[-1] == (PARALLEL_FROM + 50, PARALLEL_FROM + 50)
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+    seen.clear()
+    load(vault.root, Config(), progress=lambda done, total: seen.append((done, total)))
+    assert seen == []  # a warm run reads nothing: no progress to report
+
+
+def test_the_progress_bar_shows_on_a_terminal_only_after_a_while(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vaultfu.output import FirstScan
+
+    monkeypatch.setenv("FORCE_COLOR", "1")  # rich's stand-in for a terminal
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    quick = FirstScan(after=3600)
+    quick(5, 10)
+    quick.close()
+    assert capsys.readouterr().err == ""
+    slow = FirstScan(after=0)
+    slow(5, 10)
+    slow(10, 10)
+    slow.close()
+    assert "reading the vault" in capsys.readouterr().err

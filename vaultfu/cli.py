@@ -109,17 +109,22 @@ def _run(
     edits: bool = True,
     git: bool = False,
 ) -> Any:
-    from . import engine
+    from . import engine, output
 
-    return engine.run(
-        root,
-        today=_date(today),
-        clock=dt.date.today(),
-        write=write,
-        request=request,
-        edits=edits,
-        git=True if git else None,
-    )
+    progress = output.FirstScan()
+    try:
+        return engine.run(
+            root,
+            today=_date(today),
+            clock=dt.date.today(),
+            write=write,
+            request=request,
+            edits=edits,
+            git=True if git else None,
+            progress=progress,
+        )
+    finally:
+        progress.close()
 
 
 def commit_option(func: F) -> F:

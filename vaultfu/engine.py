@@ -149,6 +149,7 @@ class Entry:
 
 
 PersonData = dict[str, str] | None
+Progress = Callable[[int, int], None]
 CACHE_FORMAT = 1
 MAX_NOTE_BYTES = 4_000_000  # an interview note larger than this is refused, not parsed
 RACY_NS = 2_000_000_000  # entries this close to the cache's own mtime are read again
@@ -221,8 +222,11 @@ class Index:
         self._stamp = 0  # bumped when names or person notes change: resolved people expire
         self._resolved: dict[str, tuple[Interview, int, Interview]] = {}
 
-    def refresh(self, paths: Iterable[str] | None = None) -> set[str]:
-        """Read again what changed; returns the paths whose entry changed (or went away)."""
+    def refresh(
+        self, paths: Iterable[str] | None = None, progress: Progress | None = None
+    ) -> set[str]:
+        """Read again what changed; returns the paths whose entry changed (or went away).
+        `progress(done, total)` is told how far a full refresh has read."""
         changed: set[str] = set()
         if paths is None:
             seen = {}
@@ -236,7 +240,7 @@ class Index:
                 old = self.entries.get(rel)
                 if old is None or old.key != key:
                     todo.append(rel)
-            for rel, entry in self._read_all(todo):
+            for rel, entry in self._read_all(todo, progress):
                 old = self.entries.get(rel)
                 self.entries[rel] = entry
                 if old is None or old.digest != entry.digest or not self.hashing:
@@ -270,9 +274,17 @@ class Index:
             self._stamp += 1  # a person note changed: resolve people again
         return changed
 
-    def _read_all(self, rels: list[str]) -> Iterable[tuple[str, Entry]]:
+    def _read_all(
+        self, rels: list[str], progress: Progress | None = None
+    ) -> Iterable[tuple[str, Entry]]:
+        tell = progress or (lambda done, total: None)
         if not self.parallel or len(rels) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
-            return [(rel, read_entry(self.root, self.config, rel, self.hashing)) for rel in rels]
+            out = []
+            for number, rel in enumerate(rels, 1):
+                out.append((rel, read_entry(self.root, self.config, rel, self.hashing)))
+                if number % 100 == 0 or number == len(rels):
+                    tell(number, len(rels))
+            return out
         import concurrent.futures
         import multiprocessing
 
@@ -280,8 +292,12 @@ class Index:
         size = -(-len(rels) // (workers * 4))
         jobs = [(self.root, self.config, rels[i : i + size]) for i in range(0, len(rels), size)]
         context = multiprocessing.get_context("fork")
+        found: list[tuple[str, Entry]] = []
         with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
-            return [pair for chunk in pool.map(_read_chunk, jobs) for pair in chunk]
+            for chunk in pool.map(_read_chunk, jobs):
+                found += chunk
+                tell(len(found), len(rels))
+        return found
 
     # -- the cache: outside the vault, safe to delete, never the source of truth ------------
 
@@ -374,13 +390,15 @@ class Index:
         return data
 
 
-def load(root: Path, config: Config, *, cache: bool = True) -> Loaded:
+def load(
+    root: Path, config: Config, *, cache: bool = True, progress: Progress | None = None
+) -> Loaded:
     """The vault as it is now; with `cache`, notes unchanged since the last run (same path, size
     and mtime) are taken from the cache instead of being read and parsed again."""
     index = Index(root, config, parallel=True)
     if cache:
         index.load_cache()
-    index.refresh()
+    index.refresh(progress=progress)
     loaded = index.loaded()
     if cache:
         index.save_cache()
@@ -740,13 +758,14 @@ def prepare(
     request: Request | None = None,
     index: Index | None = None,
     edits: bool = True,
+    progress: Progress | None = None,
 ) -> Prepared:
     """Read the vault (or take the watcher's index of it) and plan every write, in memory."""
     request = request or Request()
     if index is None:
         root = vault.open_vault(root)
         config = vault.read_config(root)
-        loaded = load(root, config)
+        loaded = load(root, config, progress=progress)
     else:
         root, config, loaded = index.root, index.config, index.loaded()
     day = today or config.today or clock
@@ -844,11 +863,14 @@ def run(
     request: Request | None = None,
     edits: bool = True,
     git: bool | None = None,
+    progress: Progress | None = None,
 ) -> RunResult:
     """Plan everything, then write (with write=False, only return the planned writes; with
     edits=False, plan the agenda alone). With `git` (or `commit = true` in the settings),
     vaultfu's own writes are committed, and nothing of the user's."""
-    prepared = prepare(root, today=today, clock=clock, request=request, edits=edits)
+    prepared = prepare(
+        root, today=today, clock=clock, request=request, edits=edits, progress=progress
+    )
     if not write:
         return prepared.result
     wants_git = prepared.config.commit if git is None else git

@@ -8,7 +8,7 @@ import datetime as dt
 import os
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.text import Text
@@ -127,3 +127,33 @@ def show_update(out: Console, update: Update, now: dt.datetime, *, verbose: bool
             out.print(Text(f"  wrote {rel}", style="dim"))
         for problem in update.result.agenda.problems:
             out.print(Text(f"  {problem}", style="red"))
+
+
+class FirstScan:
+    """A progress bar on stderr for a first scan that takes more than a second (a warm run,
+    from the cache, never shows one); only on a terminal."""
+
+    def __init__(self, after: float = 1.0) -> None:
+        import time
+
+        self._clock = time.monotonic
+        self._start = self._clock()
+        self._after = after
+        self._bar: Any = None
+        self._task: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self._bar is None:
+            err = console(stderr=True)
+            if not err.is_terminal or self._clock() - self._start < self._after:
+                return
+            from rich.progress import Progress
+
+            self._bar = Progress(console=err, transient=True)
+            self._bar.start()
+            self._task = self._bar.add_task("reading the vault", total=total)
+        self._bar.update(self._task, completed=done)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
