@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import subprocess
 import sys
 
@@ -251,6 +252,8 @@ def test_done_lists_ids_and_ticks_one(vault: Vault, runner) -> None:  # type: ig
     assert listed.exit_code == 0
     ident = next(x.split()[0] for x in listed.output.splitlines() if "Follow up with" in x)
     assert ident.startswith("vf-")
+    as_json = json.loads(runner.invoke(main, ["done", *args, "--json"]).output)
+    assert ident in {item["id"] for item in as_json}
     before = vault.snapshot()
     dry = runner.invoke(main, ["done", ident, *args, "--dry-run"])
     assert dry.exit_code == 0 and "+- [x] Follow up with" in dry.output

@@ -173,6 +173,7 @@ def agenda(
 @today_option
 @dry_run_option
 @commit_option
+@click.option("--json", "as_json", is_flag=True, help="With no id: list them as JSON.")
 @errors_to_exit
 def done(
     ident: str | None,
@@ -181,14 +182,20 @@ def done(
     today: str | None,
     dry_run: bool,
     git: bool,
+    as_json: bool,
 ) -> None:
     """Mark a follow-up done by its id (vf-…); with no id, list the open ones."""
     from . import engine, output
+    from .agenda import action_json
 
     root = locate(vault_opt)
     if ident is None:
-        run = _run(root, today, write=False)
-        output.show_ids(output.console(), run.agenda)
+        run = _run(root, today, write=False, edits=False)
+        if as_json:
+            items = [action_json(a, run.agenda.today) for a in run.agenda.actions]
+            click.echo(json.dumps(items, indent=2, ensure_ascii=False))
+        else:
+            output.show_ids(output.console(), run.agenda)
         return
     listed = _run(root, today, write=False)
     if ident not in {a.id for a in listed.agenda.actions}:
