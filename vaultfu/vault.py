@@ -195,6 +195,23 @@ def _open_existing(target: Path) -> BinaryIO | None:
         return None
 
 
+@contextlib.contextmanager
+def _staged(target: Path, data: bytes, mode: int) -> Iterator[str]:
+    """A temporary copy of `data` beside `target`, fsynced, with `mode`: the caller renames it
+    into place. Whatever happens, no temporary file is left behind."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TMP_SUFFIX, dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        yield tmp
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+
+
 def write(root: Path, expected: Snapshot, data: bytes) -> bool:
     """Replace a note's bytes atomically. Returns False (writes nothing) when nothing changes.
 
@@ -226,13 +243,7 @@ def write(root: Path, expected: Snapshot, data: bytes) -> bool:
         umask = os.umask(0)
         os.umask(umask)
         mode = 0o666 & ~umask
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TMP_SUFFIX, dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
+    with _staged(target, data, mode) as tmp:
         old = _open_existing(target)
         try:
             if not _still(old, expected):
@@ -250,10 +261,6 @@ def write(root: Path, expected: Snapshot, data: bytes) -> bool:
         finally:
             if old is not None:
                 old.close()
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
     with contextlib.suppress(OSError):
         dir_fd = os.open(folder, os.O_RDONLY)
         try:
@@ -266,20 +273,11 @@ def write(root: Path, expected: Snapshot, data: bytes) -> bool:
 def _put_back(target: Path, theirs: bytes, ours: bytes, mode: int) -> None:
     """Restore another program's save that landed in the replaced file, unless the note has
     changed again since (then that newer save stands)."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TMP_SUFFIX, dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(theirs)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
+    with _staged(target, theirs, mode) as tmp:
         with open(target, "rb") as current:
             if current.read() != ours:
                 return
         os.replace(tmp, target)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
 
 
 def read_template(root: Path, kind: str) -> str:
@@ -316,31 +314,14 @@ def write_cache(root: Path, data: bytes) -> None:
     path = cache_file(root)
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".cache.", suffix=TMP_SUFFIX, dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
+        with _staged(path, data, 0o600) as tmp:
             os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-            raise
 
 
 def write_file(path: Path, data: bytes) -> None:
     """Write a file vaultfu owns (an exported calendar) atomically, anywhere the user asks."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TMP_SUFFIX, dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
+    with _staged(path, data, 0o644) as tmp:
         os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
 
 
 # -- git: commit vaultfu's own writes, never the user's -------------------------------------
