@@ -11,7 +11,15 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from vaultfu.config import Config
-from vaultfu.edits import BEGIN, END, RegionError, lines_of, region_of, replace_region
+from vaultfu.edits import (
+    BEGIN,
+    END,
+    RegionError,
+    _marker_lines,
+    lines_of,
+    region_of,
+    replace_region,
+)
 from vaultfu.engine import Request, parse_text, plan_notes
 from vaultfu.model import Kind
 from vaultfu.notes import find_frontmatter
@@ -238,7 +246,8 @@ def test_the_agenda_region_is_the_only_thing_rewritten(text: str, lines: list[st
     kept = region_of(text)
     if kept is None:  # no region yet: the note gets one at its end, and keeps every byte
         assert new.startswith(text)
-    else:  # everything outside the markers is kept, byte for byte
-        start, end = text.index(BEGIN), text.index(END) + len(END)
-        assert new.startswith(text[:start]) and new.endswith(text[end:])
+    else:  # everything outside the marker lines is kept, byte for byte
+        start = _marker_lines(text, BEGIN)[0].start()
+        end = _marker_lines(text, END)[0]
+        assert new.startswith(text[:start]) and new.endswith(text[end.end() :])
     assert region_of(new) is not None
