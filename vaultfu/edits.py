@@ -28,10 +28,21 @@ def newline_of(text: str) -> str:
 
 
 def _marker_lines(text: str, marker: str) -> list[re.Match[str]]:
-    # a marker on a line of its own; lines may end in \r\n, \n or a lone \r
-    line_start = r"(?:\A|(?<=[\r\n]))"
-    pattern = rf"{line_start}[ \t]*{re.escape(marker)}[ \t]*(?:\r\n|\n|\r|\Z)"
-    return list(re.finditer(pattern, text))
+    """The lines that hold `marker` alone (spaces aside); lines may end in \\r\\n, \\n or a
+    lone \\r. Found with str.find, so a long agenda costs one pass."""
+    line = re.compile(rf"[ \t]*{re.escape(marker)}[ \t]*(?:\r\n|\n|\r|\Z)")
+    found = []
+    hit = text.find(marker)
+    while hit != -1:
+        start = hit
+        while start > 0 and text[start - 1] in " \t":
+            start -= 1
+        if start == 0 or text[start - 1] in "\r\n":
+            match = line.match(text, start)
+            if match:
+                found.append(match)
+        hit = text.find(marker, hit + len(marker))
+    return found
 
 
 def replace_region(text: str, region: str) -> str:
