@@ -27,7 +27,6 @@ from pathlib import Path
 
 from bench.generate import TODAY, generate
 
-HERE = Path(__file__).resolve().parent
 DEBOUNCE = 0.03  # `vaultfu watch`'s default, in seconds
 
 
