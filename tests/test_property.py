@@ -187,22 +187,21 @@ def check(text: str) -> None:
         assert new == text  # a refused note is left exactly as it was
 
 
-@settings(
+THOROUGH = settings(
     max_examples=2000,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
+
+
+@THOROUGH
 @given(notes())
 def test_edits_are_insertions_only_and_idempotent(text: str) -> None:
     check(text)
 
 
 @pytest.mark.slow
-@settings(
-    max_examples=10_000,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+@settings(THOROUGH, max_examples=10_000)
 @given(notes())
 def test_ten_thousand_generated_notes(text: str) -> None:
     """The same property over 10,000 generated notes: the `slow` run, which CI makes too."""

@@ -97,7 +97,13 @@ class Loaded:
 def parse_one(
     rel: str, data: bytes, config: Config
 ) -> tuple[Interview, tuple[Problem, ...]] | None:
-    """One note's bytes → its interview facts, or None when it is not an interview note.
+    """One note's bytes → its interview facts, or None when it is not an interview note."""
+    text = candidate_text(rel, data, config)
+    return None if text is None else parse_text(rel, text, config)
+
+
+def candidate_text(rel: str, data: bytes, config: Config) -> str | None:
+    """The text of a note that may be an interview note, or None.
 
     Most notes of a vault are not interviews: those whose frontmatter cannot even contain the
     type's value are passed over on their bytes, without decoding or parsing them."""
@@ -114,7 +120,7 @@ def parse_one(
         end = data.find(b"\n---", start + 3)
         if word.lower() not in data[start : end if end != -1 else len(data)].lower():
             return None
-    return parse_text(rel, decode(data, rel), config)
+    return decode(data, rel)
 
 
 def parse_text(rel: str, text: str, config: Config) -> tuple[Interview, tuple[Problem, ...]] | None:
@@ -185,14 +191,15 @@ def read_entry(root: Path, config: Config, rel: str, hashing: bool = False) -> E
         )
         return Entry(key, digest, problems=(Problem(rel, None, message),))
     try:
-        found = parse_one(rel, data, config)
-    except NoteError as exc:  # parse_one only reads notes that name the type: report it
+        text = candidate_text(rel, data, config)
+        found = None if text is None else parse_text(rel, text, config)
+    except NoteError as exc:  # only notes that name the type are read: report it
         return Entry(key, digest, problems=(Problem(exc.path, exc.line, exc.message),))
-    if not found:
+    if not found or text is None:
         return Entry(key, digest)
     interview, lesser = found
     bom = data.startswith(BOM.encode())
-    return Entry(key, digest, interview, lesser, Source(snap, decode(data, rel), bom))
+    return Entry(key, digest, interview, lesser, Source(snap, text, bom))
 
 
 def _read_chunk(job: tuple[Path, Config, list[str]]) -> list[tuple[str, Entry]]:
@@ -215,6 +222,7 @@ class Index:
         self.hashing = hashing
         self.parallel = parallel
         self.entries: dict[str, Entry] = {}
+        self.skip = vault.templates_folder(root) + "/"  # Obsidian templates are not notes
         self.people: dict[str, tuple[tuple[int, int], PersonData]] = {}  # person notes read
         self.dirty = False  # changed since the cache was read
         self._order: list[str] | None = None  # sorted paths, while no note comes or goes
@@ -232,10 +240,9 @@ class Index:
             seen = {}
             todo = []
             temp: list[str] = []
-            skip = vault.templates_folder(self.root) + "/"
             for rel, key in vault.scan(self.root, temp):
-                if rel.startswith(skip):
-                    continue  # Obsidian templates are not notes
+                if rel.startswith(self.skip):
+                    continue
                 seen[rel] = key
                 old = self.entries.get(rel)
                 if old is None or old.key != key:
@@ -251,10 +258,9 @@ class Index:
             if temp:
                 vault.sweep(self.root, temp)
             return self._changed(changed)
-        skip = vault.templates_folder(self.root) + "/"
         for rel in paths:
             if (
-                rel.startswith(skip)
+                rel.startswith(self.skip)
                 or not vault.is_note(rel)
                 or vault.stat_of(self.root, rel) is None
             ):
