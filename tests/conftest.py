@@ -13,8 +13,8 @@ from click.testing import CliRunner
 from hypothesis import settings
 
 from vaultfu.config import Config, parse_config
-from vaultfu.engine import parse_one
 from vaultfu.model import Interview
+from vaultfu.notes import parse_one
 from vaultfu.playbook import Plan, plan
 
 # CI explores the same examples on every run (a red CI blocks a landing, so it must not depend

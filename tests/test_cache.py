@@ -10,6 +10,7 @@ import pytest
 
 from vaultfu import vault as disk
 from vaultfu.engine import RunResult, run
+from vaultfu.model import Problem
 
 from .conftest import ACME, TODAY, Vault
 
@@ -47,6 +48,15 @@ def test_cache_lives_outside_the_vault_and_is_used(vault: Vault, own_cache: Path
     assert companies(go(vault)) == {"Acme Corp"}  # from the cache: the note looked unchanged
     disk.cache_file(vault.root).unlink()  # deleting the cache loses nothing
     assert companies(go(vault)) == {"Zeta Corp"}
+
+
+def test_an_older_versions_pickle_is_removed_not_read(vault: Vault) -> None:
+    old = disk.cache_file(vault.root).with_suffix(".pickle")
+    old.parent.mkdir(parents=True, exist_ok=True)
+    old.write_bytes(b"\x80\x05K\x01.")
+    age(vault.write("Interviews/acme.md", ACME))
+    assert companies(go(vault)) == {"Acme Corp"}
+    assert not old.exists() and disk.cache_file(vault.root).exists()
 
 
 def test_a_changed_note_is_read_again(vault: Vault) -> None:
@@ -89,7 +99,7 @@ def test_a_note_written_just_before_the_cache_is_not_trusted(vault: Vault) -> No
 
 def test_a_first_scan_reports_its_progress(vault: Vault) -> None:
     from vaultfu.config import Config
-    from vaultfu.engine import PARALLEL_FROM, load
+    from vaultfu.index import PARALLEL_FROM, load
 
     for i in range(PARALLEL_FROM + 50):  # enough for the process pool
         age(vault.write(f"Notes/{i}.md", f"# {i}\n"))
@@ -118,3 +128,90 @@ def test_the_progress_bar_shows_on_a_terminal_only_after_a_while(
     slow(10, 10)
     slow.close()
     assert "reading the vault" in capsys.readouterr().err
+
+
+class _Bomb:
+    """Unpickled, this would run a shell command that leaves a file behind."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return (os.system, (f"touch '{self.marker}'",))
+
+
+def test_a_cache_crafted_to_run_code_is_ignored_and_runs_nothing(
+    vault: Vault, tmp_path: Path
+) -> None:
+    import pickle
+
+    age(vault.write("Interviews/acme.md", ACME))
+    go(vault)
+    swap_same_size(vault, "Interviews/acme.md", "Acme Corp", "Zeta Corp")
+    marker = tmp_path / "pwned"
+    bomb = pickle.dumps(_Bomb(marker))
+    pickle.loads(bomb)  # the bomb is real: loading it with pickle runs the command
+    assert marker.exists()
+    marker.unlink()
+    disk.cache_file(vault.root).write_bytes(bomb)
+    assert companies(go(vault)) == {"Zeta Corp"}  # ignored: the note is read again
+    assert not marker.exists()
+
+
+def test_a_cache_of_the_wrong_shape_is_ignored(vault: Vault) -> None:
+    import json
+
+    age(vault.write("Interviews/acme.md", ACME))
+    go(vault)
+    cache = disk.cache_file(vault.root)
+    good = json.loads(cache.read_bytes())
+    swap_same_size(vault, "Interviews/acme.md", "Acme Corp", "Zeta Corp")
+    (rel,) = good["special"]
+    key, interview, problems = good["special"][rel]
+
+    def with_special(entry: object) -> dict[str, object]:
+        return {**good, "special": {rel: entry}}
+
+    wrong = [
+        with_special([key, {**interview, "date": "not a date"}, problems]),
+        with_special([key, {**interview, "status": "hired"}, problems]),  # no such status
+        with_special([key, {"company": "Acme"}, problems]),  # required facts missing
+        with_special([key, [*interview.values()], problems]),  # not a record
+        with_special([[1, "2"], interview, problems]),  # a key of text
+        {k: v for k, v in good.items() if k != "people"},  # a part missing
+        {"__class__": "os.system", "args": ["touch x"]},
+        json.loads("[" * 60 + "]" * 60),  # nested lists where records belong
+    ]
+    for junk in wrong:
+        cache.write_bytes(json.dumps(junk).encode())
+        assert companies(go(vault)) == {"Zeta Corp"}, junk
+    cache.write_bytes(b"[" * 100_000)  # deeper than the JSON reader goes
+    assert companies(go(vault)) == {"Zeta Corp"}
+
+
+def test_every_interview_reads_back_from_the_cache_as_it_was(tmp_path: Path) -> None:
+    """The cache's data format holds every fact a parsed note has, with its type: the sample
+    vault, the hostile corpus and a generated vault's interviews."""
+    from bench.generate import generate
+    from vaultfu import cache
+    from vaultfu.config import Config
+    from vaultfu.model import Interview
+    from vaultfu.notes import parse_one
+
+    from .conftest import ROOT, SAMPLE
+
+    generate(tmp_path, notes=400, kind="interviews")
+    seen = 0
+    corpus = (ROOT / "tests" / "corpus").rglob("*.md")
+    for path in [*SAMPLE.rglob("*.md"), *corpus, *tmp_path.rglob("*.md")]:
+        try:
+            found = parse_one(path.name, path.read_bytes(), Config())
+        except Exception:
+            continue
+        if found is None:
+            continue
+        interview, problems = found
+        assert cache.loads(cache.dumps(interview), Interview) == interview
+        assert cache.loads(cache.dumps(problems), tuple[Problem, ...]) == problems  # type: ignore[arg-type]
+        seen += 1
+    assert seen >= 300

@@ -6,17 +6,12 @@ import datetime as dt
 
 import pytest
 
+from vaultfu.body import parse_structure, parse_task_text
 from vaultfu.config import Config
-from vaultfu.engine import parse_one
 from vaultfu.errors import NoteError
+from vaultfu.front import decode, find_frontmatter, load_frontmatter
 from vaultfu.model import Status, TaskStatus
-from vaultfu.notes import (
-    decode,
-    find_frontmatter,
-    load_frontmatter,
-    parse_structure,
-    parse_task_text,
-)
+from vaultfu.notes import parse_one
 
 from .conftest import ACME, interview, note
 
@@ -55,7 +50,7 @@ def test_yaml_12_core_meaning(raw: str, expected: object) -> None:
 def test_loader_is_the_c_loader() -> None:
     import yaml
 
-    from vaultfu.notes import Yaml12Loader
+    from vaultfu.front import Yaml12Loader
 
     assert issubclass(Yaml12Loader, yaml.CSafeLoader)
 

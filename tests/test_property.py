@@ -20,9 +20,10 @@ from vaultfu.edits import (
     region_of,
     replace_region,
 )
-from vaultfu.engine import Request, parse_text, plan_notes
+from vaultfu.front import find_frontmatter
 from vaultfu.model import Kind
-from vaultfu.notes import find_frontmatter
+from vaultfu.notes import parse_text
+from vaultfu.writeback import Request, plan_notes
 
 REL = "Interviews/n.md"
 TODAY = dt.date(2026, 11, 24)

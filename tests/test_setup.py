@@ -221,9 +221,9 @@ def test_stats_and_the_pipeline_chart(runner: CliRunner, sample: Vault) -> None:
 def test_task_lines_read_back_as_the_tasks_plugin_reads_them(vault: Vault) -> None:
     """Dates, id, done and cancelled: the fields stand at the end of the line, where the
     Obsidian Tasks plugin reads them; the markers are %% comments, hidden in reading view."""
+    from vaultfu.body import parse_task_text
     from vaultfu.engine import run
     from vaultfu.model import TaskStatus
-    from vaultfu.notes import parse_task_text
 
     vault.write("Interviews/acme.md", ACME.replace("2026-11-20T14:00", "2026-11-12T14:00"))
     run(vault.root, today=dt.date(2026, 11, 24), clock=dt.date(2026, 11, 24), write=True)

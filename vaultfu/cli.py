@@ -11,14 +11,18 @@ import json
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 import click
 
 from . import __version__
 from .errors import VaultfuError
 
-F = TypeVar("F", bound=Callable[..., Any])
+if TYPE_CHECKING:
+    from .engine import RunResult
+    from .writeback import Request
+
+F = TypeVar("F", bound=Callable[..., object])
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -60,7 +64,9 @@ def vault_path(func: F) -> F:
     @click.argument("path", required=False, type=click.Path(path_type=Path))
     @click.option("--vault", "vault_opt", type=click.Path(path_type=Path), help="The vault folder.")
     @functools.wraps(func)
-    def wrapper(*args: Any, path: Path | None, vault_opt: Path | None, **kwargs: Any) -> Any:
+    def wrapper(
+        *args: object, path: Path | None, vault_opt: Path | None, **kwargs: object
+    ) -> object:
         if path is not None and vault_opt is not None and path != vault_opt:
             raise click.UsageError("give the vault once: PATH or --vault, not both")
         try:
@@ -74,7 +80,7 @@ def vault_path(func: F) -> F:
 
 def errors_to_exit(func: F) -> F:
     @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: object, **kwargs: object) -> object:
         try:
             return func(*args, **kwargs)
         except VaultfuError as exc:
@@ -105,10 +111,10 @@ def _run(
     root: Path,
     today: str | None,
     write: bool,
-    request: Any = None,
+    request: Request | None = None,
     edits: bool = True,
     git: bool = False,
-) -> Any:
+) -> RunResult:
     from . import engine, output
 
     progress = output.FirstScan()
@@ -133,7 +139,7 @@ def commit_option(func: F) -> F:
     )(func)
 
 
-def _report(run: Any, root: Path, *, dry_run: bool, no_write: bool = False) -> None:
+def _report(run: RunResult, root: Path, *, dry_run: bool, no_write: bool = False) -> None:
     from . import output
 
     out = output.console()
@@ -185,8 +191,9 @@ def done(
     as_json: bool,
 ) -> None:
     """Mark a follow-up done by its id (vf-…); with no id, list the open ones."""
-    from . import engine, output
+    from . import output
     from .agenda import action_json
+    from .writeback import Request
 
     root = locate(vault_opt)
     if ident is None:
@@ -202,7 +209,7 @@ def done(
         click.echo(f"vaultfu: no open follow-up has the id {ident!r}; see `vaultfu done`", err=True)
         raise SystemExit(1)
     day = _date(on) or listed.agenda.today
-    run = _run(root, today, write=not dry_run, request=engine.Request(done={ident: day}), git=git)
+    run = _run(root, today, write=not dry_run, request=Request(done={ident: day}), git=git)
     _report(run, root, dry_run=dry_run)
 
 
@@ -225,8 +232,8 @@ def draft(
     git: bool,
 ) -> None:
     """Write the drafts for NOTE now, before they are due."""
-    from . import engine
     from .model import Kind
+    from .writeback import Request
 
     root = locate(vault_opt).resolve()
     try:
@@ -239,7 +246,7 @@ def draft(
             chosen = Kind(kind)
         except ValueError:
             raise click.BadParameter(f"{kind!r} is not a kind", param_hint="--kind") from None
-    request = engine.Request(draft_note=rel.as_posix(), draft_kind=chosen, force=force)
+    request = Request(draft_note=rel.as_posix(), draft_kind=chosen, force=force)
     run = _run(root, today, write=not dry_run, request=request, git=git)
     if not run.drafted:
         click.echo(f"vaultfu: nothing to draft in {rel.as_posix()}", err=True)
@@ -299,10 +306,10 @@ def watch(
 @errors_to_exit
 def init(path: Path | None) -> None:
     """Make a folder a vaultfu vault (settings, agenda, template); run twice, nothing changes."""
-    from . import engine
+    from . import commands
 
     root = path or Path.cwd()
-    made, kept = engine.init(root)
+    made, kept = commands.init(root)
     for rel in made:
         click.echo(f"made {rel}")
     for rel in kept:
@@ -341,10 +348,10 @@ def new(
     today: str | None,
 ) -> None:
     """Create a well-formed interview note; print its path. Never overwrites."""
-    from . import engine
+    from . import commands
 
     root = locate(vault_opt)
-    rel = engine.new_note(
+    rel = commands.new_note(
         root,
         company=company,
         role=role,
@@ -365,7 +372,7 @@ def new(
 @errors_to_exit
 def set_(note: Path, key: str, value: str, vault_opt: Path | None, on: str | None) -> None:
     """Change one frontmatter key of NOTE; only that key's line changes."""
-    from . import engine
+    from . import commands
 
     root = locate(vault_opt).resolve()
     try:
@@ -378,7 +385,7 @@ def set_(note: Path, key: str, value: str, vault_opt: Path | None, on: str | Non
             raise click.UsageError("--on goes with the status key")
         changes.append(("status_date", (_date(on) or dt.date.today()).isoformat()))
     for name, text in changes:
-        done = engine.set_value(root, rel.as_posix(), name, text)
+        done = commands.set_value(root, rel.as_posix(), name, text)
         click.echo(f"{rel.as_posix()}: {name}: {text}" + ("" if done else " (already)"))
 
 
@@ -388,9 +395,9 @@ def set_(note: Path, key: str, value: str, vault_opt: Path | None, on: str | Non
 @errors_to_exit
 def check(root: Path, as_json: bool) -> None:
     """Validate every interview note and the settings; exit 1 when anything is wrong."""
-    from . import engine
+    from . import commands
 
-    problems = engine.check(root)
+    problems = commands.check(root)
     if as_json:
         items = [{"path": p.path, "line": p.line, "message": p.message} for p in problems]
         click.echo(json.dumps({"problems": items}, indent=2, ensure_ascii=False))
@@ -409,9 +416,9 @@ def check(root: Path, as_json: bool) -> None:
 @errors_to_exit
 def ics(root: Path, output: Path | None, today: str | None) -> None:
     """Export the open follow-ups and the interviews as an iCalendar file."""
-    from . import engine, vault
+    from . import commands, vault
 
-    data, count = engine.calendar(root, today=_date(today), clock=dt.date.today())
+    data, count = commands.calendar(root, today=_date(today), clock=dt.date.today())
     if output is None:
         click.echo(data.decode("utf-8"), nl=False)
         return
@@ -426,9 +433,9 @@ def ics(root: Path, output: Path | None, today: str | None) -> None:
 def stats(root: Path, as_json: bool) -> None:
     """The pipeline: applications per status, interviews per week, response times, follow-ups
     done on time."""
-    from . import engine
+    from . import commands
 
-    figures = engine.statistics(root)
+    figures = commands.statistics(root)
     if as_json:
         click.echo(json.dumps(figures.as_json(), indent=2, ensure_ascii=False))
         return

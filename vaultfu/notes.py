@@ -1,307 +1,17 @@
-"""Parse one note from its text: frontmatter, tasks, headings, and the interview facts (pure)."""
+"""Read an interview note's facts from its text: which notes are interviews, and what they say
+(pure)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
-import yaml
-from frontmatter.default_handlers import YAMLHandler
-from markdown_it import MarkdownIt
-
+from .body import find_tasks
+from .config import Config
 from .errors import NoteError
-from .model import Interview, Person, Problem, Status, Task, TaskStatus
-
-BOM = "\ufeff"
-
-# ---------------------------------------------------------------------------------------------
-# YAML 1.2 core, as Obsidian reads it, on PyYAML's C parser.
-
-
-class Yaml12Loader(yaml.CSafeLoader):
-    """CSafeLoader with YAML 1.2 core implicit types.
-
-    `yes`, `no`, `on`, `off` stay strings; `12:30` (YAML 1.1 base 60) and `01234` (YAML 1.1 octal)
-    stay strings; dates stay strings, so vaultfu validates them itself and can say which line is
-    wrong. Duplicate keys are refused, naming the line.
-    """
-
-    yaml_implicit_resolvers: dict[Any, Any] = {}  # noqa: RUF012  (a fresh table, filled below)
-
-    def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
-        if isinstance(node, yaml.MappingNode):
-            seen: set[Any] = set()
-            for key_node, _ in node.value:
-                if isinstance(key_node, yaml.ScalarNode):
-                    if key_node.value in seen:
-                        raise yaml.constructor.ConstructorError(
-                            None,
-                            None,
-                            f"duplicate key '{key_node.value}'",
-                            key_node.start_mark,
-                        )
-                    seen.add(key_node.value)
-        return super().construct_mapping(node, deep=deep)
-
-
-def _construct_int(loader: yaml.SafeLoader, node: Any) -> int:
-    return int(str(loader.construct_scalar(node)).replace("_", ""), 0)
-
-
-Yaml12Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool",
-    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-    list("tTfF"),
-)
-Yaml12Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:int",
-    re.compile(r"^(?:[-+]?(?:0|[1-9][0-9]*)|0o[0-7]+|0x[0-9a-fA-F]+)$"),
-    list("-+0123456789"),
-)
-Yaml12Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(
-        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)(?:[eE][-+]?[0-9]+)?|[-+]?[0-9]+[eE][-+]?[0-9]+"
-        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
-    ),
-    list("-+.0123456789"),
-)
-Yaml12Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
-)
-Yaml12Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
-
-_YAML = YAMLHandler()
-
-# ---------------------------------------------------------------------------------------------
-# Frontmatter: located by hand so every byte offset is exact, parsed by python-frontmatter's
-# YAML handler with the loader above.
-
-_OPEN = re.compile(r"---[ \t]*(?:\r\n|\n|\r)")
-_CLOSE = re.compile(r"(?<=[\r\n])(?:---|\.\.\.)[ \t]*(?:\r\n|\n|\r(?!\n)|\Z)")
-_ANCHOR_OR_ALIAS = re.compile(r"(?:^|[\s\[\{,:-])[&*]\S", re.MULTILINE)
-
-
-@dataclass(frozen=True)
-class Block:
-    """Where the frontmatter sits in the text (BOM removed)."""
-
-    yaml: str  # the YAML between the two `---` lines
-    first_line: int  # the file line of the YAML's first line (2 when the note starts with ---)
-    body_offset: int  # index in the text where the body starts (after the closing line)
-    body_line: int  # the file line the body starts on
-
-
-_BREAK = re.compile(r"\r\n|\n|\r")
-
-
-def count_breaks(text: str, end: int) -> int:
-    """Line breaks (`\\r\\n`, `\\n` or `\\r`, as Markdown counts them) in text[:end]."""
-    return len(_BREAK.findall(text, 0, end))
-
-
-def decode(data: bytes, path: str) -> str:
-    """Bytes to text, dropping a UTF-8 BOM. Not UTF-8: a NoteError naming the line."""
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise NoteError(path, line, "is not UTF-8 text; vaultfu leaves it alone") from None
-    return text[1:] if text.startswith(BOM) else text
-
-
-def find_frontmatter(text: str) -> Block | None:
-    """The frontmatter block, as Obsidian finds it: `---` on the very first line, closed by
-    `---` (or `...`) on a line of its own. Anything else has no frontmatter."""
-    opening = _OPEN.match(text)
-    if not opening:
-        return None
-    close = _CLOSE.search(text, opening.end())
-    if not close:
-        return None
-    yaml_text = text[opening.end() : close.start()]
-    return Block(
-        yaml=yaml_text,
-        first_line=2,
-        body_offset=close.end(),
-        body_line=count_breaks(text, close.end()) + 1,
-    )
-
-
-def _refuse_anchors(block: Block, path: str) -> None:
-    """Anchors and aliases (`&a`, `*a`) are refused, read as parser events only, so that an
-    alias bomb is never expanded. Obsidian's properties never use them."""
-    if not _ANCHOR_OR_ALIAS.search(block.yaml):
-        return
-    for event in yaml.parse(block.yaml, Loader=yaml.CSafeLoader):
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            mark = event.start_mark
-            line = block.first_line + mark.line if mark else None
-            raise NoteError(
-                path,
-                line,
-                "frontmatter uses YAML anchors or aliases (&…, *…); write the values out",
-            )
-
-
-def load_frontmatter(block: Block, path: str) -> dict[str, Any] | None:
-    """The frontmatter's mapping, or None when it holds none (a `---` rule with prose, or
-    nothing). A list where properties belong is an error."""
-    try:
-        _refuse_anchors(block, path)
-        data = _YAML.load(block.yaml, Loader=Yaml12Loader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = block.first_line + mark.line if mark else None
-        problem = exc.problem or exc.context or "is not valid YAML"
-        raise NoteError(path, line, f"frontmatter is not valid YAML: {problem}") from None
-    except yaml.reader.ReaderError as exc:
-        line = block.first_line + count_breaks(block.yaml, exc.position)
-        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
-        message = f"frontmatter holds a character YAML does not allow (U+{code:04X})"
-        raise NoteError(path, line, message) from None
-    except yaml.YAMLError as exc:
-        first = str(exc).splitlines()[0] if str(exc) else "is not valid YAML"
-        raise NoteError(path, None, f"frontmatter is not valid YAML: {first}") from None
-    if isinstance(data, list):
-        raise NoteError(
-            path, block.first_line, "frontmatter is a list; properties are written `key: value`"
-        )
-    return data if isinstance(data, dict) else None
-
-
-def key_line(block: Block, key: str) -> int | None:
-    """The file line of a top-level key, for messages."""
-    pattern = re.compile(rf"^['\"]?{re.escape(key)}['\"]?[ \t]*:", re.MULTILINE)
-    found = pattern.search(block.yaml)
-    if not found:
-        return None
-    return block.first_line + count_breaks(block.yaml, found.start())
-
-
-def might_be(text: str, word: str) -> bool:
-    """Cheap pre-filter: can this note's frontmatter say `word` at all? Skips the YAML parse of
-    the thousands of ordinary notes in a vault."""
-    if not text.startswith("---"):
-        return False
-    end = text.find("\n---", 3)
-    head = text[: end if end != -1 else len(text)]
-    return word.casefold() in head.casefold()
-
-
-# ---------------------------------------------------------------------------------------------
-# Markdown structure: tasks and headings, found with markdown-it-py so that code blocks are code.
-
-
-@lru_cache(maxsize=1)
-def _md() -> MarkdownIt:
-    # Block structure is all vaultfu needs (list items, headings, code): the inline pass, which
-    # only fills in children of each inline token, is turned off.
-    md = MarkdownIt("commonmark")
-    md.core.ruler.disable(["inline", "text_join"])
-    return md
-
-
-_CHECKBOX = re.compile(r"^\[([ xX\-])\][ \t]+")
-_DATE_FIELDS = {"📅": "due", "⏳": "scheduled", "🛫": "start", "✅": "done", "❌": "cancelled"}
-_FIELD = re.compile(
-    r"[ \t]*(?:(?P<emoji>📅|⏳|🛫|✅|❌|➕)\ufe0f?[ \t]*(?P<date>\d{4}-\d{2}-\d{2})"
-    r"|🆔\ufe0f?[ \t]*(?P<id>[A-Za-z0-9_-]+)"
-    r"|(?:🔺|⏫|🔼|🔽|⏬)\ufe0f?"
-    r"|🔁\ufe0f?[ \t]*[A-Za-z0-9 ,!]+?"
-    r"|⛔\ufe0f?[ \t]*[A-Za-z0-9_,-]+)[ \t]*$"
-)
-
-
-@dataclass(frozen=True)
-class Heading:
-    level: int
-    title: str
-    line: int  # 1-based file line
-    end: int  # the file line after the heading (a setext heading spans two lines)
-
-
-@dataclass(frozen=True)
-class Structure:
-    tasks: tuple[Task, ...]
-    headings: tuple[Heading, ...]
-    problems: tuple[Problem, ...]
-
-
-def parse_task_text(text: str, line: int, path: str) -> tuple[Task | None, Problem | None]:
-    """One list item's first line (after `- `) to a Task, or None when it is no task."""
-    box = _CHECKBOX.match(text)
-    if not box:
-        return None, None
-    status = {" ": TaskStatus.OPEN, "-": TaskStatus.CANCELLED}.get(box.group(1), TaskStatus.DONE)
-    rest = text[box.end() :].rstrip()
-    fields: dict[str, Any] = {}
-    problem = None
-    while True:
-        found = _FIELD.search(rest)
-        if not found or found.end() != len(rest):
-            break
-        if found.group("emoji"):
-            name = _DATE_FIELDS.get(found.group("emoji"))
-            if name and name not in fields:
-                try:
-                    fields[name] = dt.date.fromisoformat(found.group("date"))
-                except ValueError:
-                    problem = Problem(
-                        path, line, f"task date '{found.group('date')}' is not a real date"
-                    )
-        elif found.group("id") and "id" not in fields:
-            fields["id"] = found.group("id")
-        rest = rest[: found.start()]
-    return Task(line=line, status=status, description=rest.strip(), **fields), problem
-
-
-def parse_structure(body: str, body_line: int, path: str) -> Structure:
-    """Tasks and headings in a note's body. `body_line` is the file line the body starts on."""
-    tokens = _md().parse(body)
-    tasks: list[Task] = []
-    headings: list[Heading] = []
-    problems: list[Problem] = []
-    for i, token in enumerate(tokens):
-        if token.type == "heading_open" and token.map:
-            headings.append(
-                Heading(
-                    level=int(token.tag[1:]),
-                    title=tokens[i + 1].content.strip(),
-                    line=body_line + token.map[0],
-                    end=body_line + token.map[1],
-                )
-            )
-        elif (
-            token.type == "list_item_open"
-            and token.map
-            and i + 2 < len(tokens)
-            and tokens[i + 1].type == "paragraph_open"
-            and tokens[i + 1].map
-            and tokens[i + 1].map[0] == token.map[0]  # type: ignore[index]
-        ):
-            first = tokens[i + 2].content.split("\n", 1)[0]
-            task, problem = parse_task_text(first, body_line + token.map[0], path)
-            if task:
-                tasks.append(task)
-            if problem:
-                problems.append(problem)
-    return Structure(tuple(tasks), tuple(headings), tuple(problems))
-
-
-_MAYBE_TASK = re.compile(r"\[[ xX\-]\]")
-
-
-def find_tasks(body: str, body_line: int, path: str) -> Structure:
-    """The tasks of a body. A body with no `[ ]`, `[x]` or `[-]` anywhere has none, and is not
-    given to the Markdown parser at all."""
-    if not _MAYBE_TASK.search(body):
-        return Structure((), (), ())
-    return parse_structure(body, body_line, path)
-
+from .front import BOM, Block, decode, find_frontmatter, key_line, load_frontmatter, might_be
+from .model import Interview, Person, Problem, Status
 
 # ---------------------------------------------------------------------------------------------
 # Interview facts.
@@ -512,3 +222,55 @@ def parse_interview(
         tasks=structure.tasks,
     )
     return interview, structure.problems
+
+
+# ---------------------------------------------------------------------------------------------
+# Which notes are interview notes.
+
+
+def parse_one(
+    rel: str, data: bytes, config: Config
+) -> tuple[Interview, tuple[Problem, ...]] | None:
+    """One note's bytes → its interview facts, or None when it is not an interview note."""
+    text = candidate_text(rel, data, config)
+    return None if text is None else parse_text(rel, text, config)
+
+
+def candidate_text(rel: str, data: bytes, config: Config) -> str | None:
+    """The text of a note that may be an interview note, or None.
+
+    Most notes of a vault are not interviews: those whose frontmatter cannot even contain the
+    type's value are passed over on their bytes, without decoding or parsing them."""
+    start = 3 if data.startswith(BOM.encode()) else 0
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16: say so when it is an interview
+        text = data.decode("utf-16", "replace")
+        if might_be(text.lstrip(BOM), config.type_value):
+            raise NoteError(rel, 1, "is UTF-16 text; vaultfu reads UTF-8 notes only")
+        return None
+    if data[start : start + 3] != b"---":
+        return None
+    word = config.type_value.encode("utf-8")
+    if word.isascii():
+        end = data.find(b"\n---", start + 3)
+        if word.lower() not in data[start : end if end != -1 else len(data)].lower():
+            return None
+    return decode(data, rel)
+
+
+def parse_text(rel: str, text: str, config: Config) -> tuple[Interview, tuple[Problem, ...]] | None:
+    if not might_be(text, config.type_value):
+        return None
+    block = find_frontmatter(text)
+    if block is None:
+        if re.search(
+            rf"^{re.escape(config.type_key)}[ \t]*:[ \t]*['\"]?{re.escape(config.type_value)}\b",
+            text,
+            re.MULTILINE | re.IGNORECASE,
+        ):
+            message = "its frontmatter starts with `---` but no `---` line closes it"
+            raise NoteError(rel, 1, message)
+        return None
+    fields = load_frontmatter(block, rel)
+    if fields is None or not is_interview(fields, config.type_key, config.type_value):
+        return None
+    return parse_interview(fields, block, text[block.body_offset :], rel)

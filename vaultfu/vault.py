@@ -297,7 +297,7 @@ def cache_file(root: Path) -> Path:
     """Where the cache of a vault lives: the XDG cache folder, never inside the vault."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     name = hashlib.sha256(str(root).encode("utf-8")).hexdigest()[:16]
-    return Path(base) / "vaultfu" / f"{name}.pickle"
+    return Path(base) / "vaultfu" / f"{name}.json"
 
 
 def read_cache(root: Path) -> tuple[bytes, int] | None:
@@ -316,6 +316,8 @@ def write_cache(root: Path, data: bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         with _staged(path, data, 0o600) as tmp:
             os.replace(tmp, path)
+    with contextlib.suppress(OSError):  # the pickle an older vaultfu kept: never read again
+        path.with_suffix(".pickle").unlink()
 
 
 def write_file(path: Path, data: bytes) -> None:

@@ -25,8 +25,9 @@ from watchdog.observers.polling import PollingObserver
 
 from . import vault
 from .config import CONFIG_NAME
-from .engine import Index, RunResult, commit, prepare
+from .engine import RunResult, commit, prepare
 from .errors import VaultfuError
+from .index import Index
 from .model import State
 
 IGNORED_EVENTS = {"opened", "closed_no_write"}

@@ -1,0 +1,144 @@
+"""The small commands: set a vault up, a new note, one key, checks, the calendar, the figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from . import vault
+from .engine import Write, prepare, sorted_problems
+from .errors import NoteError, Refused
+from .front import BOM, decode, find_frontmatter, key_line
+from .index import load
+from .model import Problem
+from .notes import parse_text
+from .stats import Stats, compute
+
+
+def _create(root: Path, rel: str, text: str) -> bool:
+    """Create a file that must not exist yet (never overwrites; False when it exists)."""
+    snap = vault.read(root, rel)
+    if snap.data is not None:
+        return False
+    return vault.write(root, snap, text.encode("utf-8"))
+
+
+def init(root: Path) -> tuple[list[str], list[str]]:
+    """`vaultfu init`: the settings, the agenda note, an interview template and, in an
+    Obsidian vault, vaultfu's property types. Only creates and adds; returns (made, kept)."""
+    from . import scaffold
+    from .config import CONFIG_NAME
+
+    root = vault.open_vault(root)
+    made: list[str] = []
+    kept: list[str] = []
+
+    def create(rel: str, text: str) -> None:
+        (made if _create(root, rel, text) else kept).append(rel)
+
+    create(CONFIG_NAME, scaffold.config_text())
+    config = vault.read_config(root)
+    create(config.agenda, scaffold.agenda_text())
+    folder = vault.templates_folder(root)
+    obsidian = root / ".obsidian"
+    create(f"{folder}/{scaffold.TEMPLATE_NAME}", scaffold.template_text())
+    if obsidian.is_dir():
+        snap = vault.read(root, ".obsidian/types.json")
+        try:
+            merged = scaffold.merged_types(snap.data.decode("utf-8") if snap.data else None)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise NoteError(".obsidian/types.json", None, str(exc)) from None
+        if merged is None:
+            kept.append(".obsidian/types.json")
+        else:
+            vault.write(root, snap, merged.encode("utf-8"))
+            made.append(".obsidian/types.json")
+    return made, kept
+
+
+def new_note(
+    root: Path,
+    *,
+    company: str,
+    role: str,
+    when: dt.datetime | dt.date,
+    interviewers: list[str],
+    round_: str | None,
+    today: dt.date,
+) -> str:
+    """`vaultfu new`: a well-formed interview note; never overwrites. Returns its path."""
+    from . import scaffold
+    from .model import Status
+
+    root = vault.open_vault(root)
+    config = vault.read_config(root)
+    day = when.date() if isinstance(when, dt.datetime) else when
+    stamp = when.strftime("%Y-%m-%dT%H:%M") if isinstance(when, dt.datetime) else day.isoformat()
+    rel = scaffold.note_name(config.new_note, company=company, role=role, day=day)
+    status = Status.SCHEDULED if day >= today else Status.WAITING
+    text = scaffold.new_note_text(
+        company=company,
+        role=role,
+        date=stamp,
+        interviewers=interviewers,
+        round_=round_,
+        status=status,
+    )
+    if parse_text(rel, text, config) is None:  # pragma: no cover - our own text always parses
+        raise NoteError(rel, None, "could not make a valid note")
+    if not _create(root, rel, text):
+        raise Refused(f"{rel} exists already; vaultfu does not overwrite notes")
+    return rel
+
+
+def set_value(root: Path, rel: str, key: str, value: str) -> Write | None:
+    """`vaultfu set`: change one frontmatter key's line (DESIGN §4.1). The note must still read
+    as a valid interview note afterwards, or nothing is written."""
+    from . import scaffold
+
+    root = vault.open_vault(root)
+    config = vault.read_config(root)
+    snap = vault.read(root, rel)
+    if snap.data is None:
+        raise NoteError(rel, None, "no such note")
+    text = decode(snap.data, rel)
+    block = find_frontmatter(text)
+    if block is None or parse_text(rel, text, config) is None:
+        raise NoteError(rel, None, "is not an interview note")
+    try:
+        new = scaffold.set_key(text, block.body_offset, key, value)
+    except ValueError as exc:
+        raise NoteError(rel, key_line(block, key), str(exc)) from None
+    parse_text(rel, new, config)  # raises NoteError, naming the line, when the value is wrong
+    bom = BOM if snap.data.startswith(BOM.encode()) else ""
+    after = (bom + new).encode("utf-8")
+    if after == snap.data:
+        return None
+    vault.write(root, snap, after)
+    return Write(rel, snap.data, after)
+
+
+def check(root: Path) -> tuple[Problem, ...]:
+    """`vaultfu check`: every problem the notes have (the settings raise on their own)."""
+    root = vault.open_vault(root)
+    config = vault.read_config(root)
+    return sorted_problems(load(root, config).problems)
+
+
+def calendar(root: Path, *, today: dt.date | None, clock: dt.date) -> tuple[bytes, int]:
+    """`vaultfu ics`: the open follow-ups and the interviews; returns the file and its event
+    count."""
+    from .ics import calendar as build
+
+    prepared = prepare(root, today=today, clock=clock, edits=False)
+    actions = prepared.result.agenda.actions
+    notes = prepared.loaded.interviews
+    data = build(actions, notes, prepared.result.agenda.today)
+    return data, len(actions) + sum(1 for n in notes if n.date)
+
+
+def statistics(root: Path) -> Stats:
+    """`vaultfu stats`."""
+    root = vault.open_vault(root)
+    config = vault.read_config(root)
+    return compute(load(root, config).interviews)

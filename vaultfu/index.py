@@ -1,0 +1,389 @@
+"""Read the vault and keep what it said: the notes as parsed, a cache of them, the person notes."""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from . import cache, vault
+from .config import Config
+from .errors import NoteError
+from .front import BOM, decode, find_frontmatter, load_frontmatter
+from .model import Interview, Person, Problem
+from .notes import candidate_text, parse_text, person_from
+
+
+@dataclass(frozen=True)
+class Source:
+    """An interview note as read: the bytes a write must still find, and its text."""
+
+    snapshot: vault.Snapshot
+    text: str  # without the BOM
+    bom: bool
+
+    def encode(self, text: str) -> bytes:
+        return ((BOM if self.bom else "") + text).encode("utf-8")
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What the vault says: its interviews, the notes vaultfu could not read, its note names."""
+
+    interviews: tuple[Interview, ...]
+    problems: tuple[Problem, ...]
+    names: dict[str, list[str]]  # casefolded note name → paths, for links
+    sources: dict[str, Source] = field(default_factory=dict)  # interview notes only
+
+    def link_for(self, path: str) -> str:
+        """How to link a note: its name when that is unique in the vault, else its path."""
+        name = path.rsplit("/", 1)[-1][:-3]
+        if len(self.names.get(name.casefold(), ())) <= 1:
+            return name
+        return path[:-3]
+
+    def resolve(self, target: str) -> str | None:
+        """The note a `[[link]]` points to, resolved as Obsidian does: by name anywhere in the
+        vault, or by path when the link has a folder; the shortest path wins a tie."""
+        target = target.strip().removesuffix(".md")
+        name = target.rsplit("/", 1)[-1].casefold()
+        candidates = self.names.get(name, [])
+        if "/" in target:
+            suffix = (target + ".md").casefold()
+            candidates = [p for p in candidates if p.casefold().endswith(suffix)]
+        if not candidates:
+            return None
+        return min(candidates, key=lambda p: (p.count("/"), len(p), p))
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What one note said when it was last read: kept so that unchanged notes are not read
+    again (the watcher, the periodic rescan)."""
+
+    key: tuple[int, int]  # (size, mtime_ns) when read
+    digest: str = ""  # sha256 of the bytes read: a save that changes nothing changes nothing
+    interview: Interview | None = None
+    problems: tuple[Problem, ...] = ()
+    source: Source | None = None  # interview notes only
+
+
+PersonData = dict[str, str] | None
+Key = tuple[int, int]  # (size, mtime_ns)
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What the cache file holds: data only (see `cache`)."""
+
+    fingerprint: str  # vaultfu's version, the cache format, the vault and its settings
+    plain: dict[str, Key]  # most notes: nothing to remember but that they are not interviews
+    special: dict[str, tuple[Key, Interview | None, tuple[Problem, ...]]]
+    people: dict[str, tuple[Key, PersonData]]
+
+
+Progress = Callable[[int, int], None]
+CACHE_FORMAT = 2  # 2: JSON data (1 was a pickle)
+MAX_NOTE_BYTES = 4_000_000  # an interview note larger than this is refused, not parsed
+RACY_NS = 2_000_000_000  # entries this close to the cache's own mtime are read again
+PARALLEL_FROM = 200  # notes to read before a process pool pays for itself
+
+
+def read_entry(root: Path, config: Config, rel: str, hashing: bool = False) -> Entry:
+    """Read and parse one note into an index entry (the unit of work, also in a pool)."""
+    try:
+        snap = vault.read(root, rel)
+    except OSError as exc:
+        return Entry((-1, -1), problems=(Problem(rel, None, f"cannot be read ({exc.strerror})"),))
+    if snap.data is None:
+        return Entry((-1, -1))
+    data = snap.data
+    key = (snap.size, snap.mtime_ns)
+    digest = snap.digest if hashing else ""
+    word = config.type_value.encode().lower()
+    if rel == config.agenda.replace("\\", "/"):
+        return Entry(key, digest)
+    if len(data) > MAX_NOTE_BYTES:
+        if word not in data[:4096].lower():
+            return Entry(key, digest)
+        size = f"{len(data) / 1e6:.0f} MB"
+        message = f"is {size}, too large for an interview note; vaultfu leaves it alone"
+        return Entry(key, digest, problems=(Problem(rel, None, message),))
+    if vault.is_conflict_copy(rel):
+        if word not in data[:4096].lower():
+            return Entry(key, digest)
+        message = (
+            "is a sync-conflict copy of an interview note: merge what you need into the "
+            "original and delete it (vaultfu does not read or write it)"
+        )
+        return Entry(key, digest, problems=(Problem(rel, None, message),))
+    try:
+        text = candidate_text(rel, data, config)
+        found = None if text is None else parse_text(rel, text, config)
+    except NoteError as exc:  # only notes that name the type are read: report it
+        return Entry(key, digest, problems=(Problem(exc.path, exc.line, exc.message),))
+    if not found or text is None:
+        return Entry(key, digest)
+    interview, lesser = found
+    bom = data.startswith(BOM.encode())
+    return Entry(key, digest, interview, lesser, Source(snap, text, bom))
+
+
+def _read_chunk(job: tuple[Path, Config, list[str]]) -> list[tuple[str, Entry]]:
+    root, config, rels = job
+    return [(rel, read_entry(root, config, rel)) for rel in rels]
+
+
+class Index:
+    """The vault's notes as last read, refreshed in full (cheap: a stat per note, a read only
+    for what changed) or for the paths an observer reported.
+
+    `hashing` keeps each note's content hash, so that a save which changes nothing (vaultfu's
+    own write, read back) is no change; `parallel` reads a cold vault with a process pool."""
+
+    def __init__(
+        self, root: Path, config: Config, *, hashing: bool = False, parallel: bool = False
+    ) -> None:
+        self.root = root
+        self.config = config
+        self.hashing = hashing
+        self.parallel = parallel
+        self.entries: dict[str, Entry] = {}
+        self.skip = vault.templates_folder(root) + "/"  # Obsidian templates are not notes
+        self.people: dict[str, tuple[tuple[int, int], PersonData]] = {}  # person notes read
+        self.dirty = False  # changed since the cache was read
+        self._order: list[str] | None = None  # sorted paths, while no note comes or goes
+        self._names: dict[str, list[str]] = {}
+        self._stamp = 0  # bumped when names or person notes change: resolved people expire
+        self._resolved: dict[str, tuple[Interview, int, Interview]] = {}
+
+    def refresh(
+        self, paths: Iterable[str] | None = None, progress: Progress | None = None
+    ) -> set[str]:
+        """Read again what changed; returns the paths whose entry changed (or went away).
+        `progress(done, total)` is told how far a full refresh has read."""
+        changed: set[str] = set()
+        if paths is None:
+            seen = {}
+            todo = []
+            temp: list[str] = []
+            for rel, key in vault.scan(self.root, temp):
+                if rel.startswith(self.skip):
+                    continue
+                seen[rel] = key
+                old = self.entries.get(rel)
+                if old is None or old.key != key:
+                    todo.append(rel)
+            for rel, entry in self._read_all(todo, progress):
+                old = self.entries.get(rel)
+                self.entries[rel] = entry
+                if old is None or old.digest != entry.digest or not self.hashing:
+                    changed.add(rel)
+            for rel in set(self.entries) - set(seen):
+                del self.entries[rel]
+                changed.add(rel)
+            if temp:
+                vault.sweep(self.root, temp)
+            return self._changed(changed)
+        for rel in paths:
+            if (
+                rel.startswith(self.skip)
+                or not vault.is_note(rel)
+                or vault.stat_of(self.root, rel) is None
+            ):
+                if self.entries.pop(rel, None) is not None:
+                    changed.add(rel)
+                continue
+            entry = read_entry(self.root, self.config, rel, self.hashing)
+            old = self.entries.get(rel)
+            if old is None or old.digest != entry.digest or not self.hashing:
+                changed.add(rel)
+            self.entries[rel] = entry
+        return self._changed(changed)
+
+    def _changed(self, changed: set[str]) -> set[str]:
+        self.dirty = self.dirty or bool(changed)
+        if any(rel in self.people for rel in changed):
+            self._stamp += 1  # a person note changed: resolve people again
+        return changed
+
+    def _read_all(
+        self, rels: list[str], progress: Progress | None = None
+    ) -> Iterable[tuple[str, Entry]]:
+        tell = progress or (lambda done, total: None)
+        if not self.parallel or len(rels) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+            out = []
+            for number, rel in enumerate(rels, 1):
+                out.append((rel, read_entry(self.root, self.config, rel, self.hashing)))
+                if number % 100 == 0 or number == len(rels):
+                    tell(number, len(rels))
+            return out
+        import concurrent.futures
+        import multiprocessing
+
+        workers = min(os.cpu_count() or 2, 8)
+        size = -(-len(rels) // (workers * 4))
+        jobs = [(self.root, self.config, rels[i : i + size]) for i in range(0, len(rels), size)]
+        context = multiprocessing.get_context("fork")
+        found: list[tuple[str, Entry]] = []
+        with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+            for chunk in pool.map(_read_chunk, jobs):
+                found += chunk
+                tell(len(found), len(rels))
+        return found
+
+    # -- the cache: outside the vault, safe to delete, never the source of truth ------------
+
+    def _fingerprint(self) -> str:
+        from . import __version__
+
+        return f"vaultfu {__version__} format {CACHE_FORMAT} {self.root} {self.config!r}"
+
+    def load_cache(self) -> None:
+        """Take the entries of an earlier run; anything unreadable or foreign is ignored."""
+        found = vault.read_cache(self.root)
+        if found is None:
+            return
+        data, cache_mtime = found
+        try:
+            saved = cache.loads(data, Saved)
+        except (ValueError, TypeError):  # a corrupt cache is no error: rebuilt from the notes
+            return
+        if saved.fingerprint != self._fingerprint():
+            return
+        fresh = cache_mtime - RACY_NS
+        entries = {rel: Entry(key) for rel, key in saved.plain.items() if key[1] < fresh}
+        entries.update(
+            (rel, Entry(key, interview=interview, problems=problems))
+            for rel, (key, interview, problems) in saved.special.items()
+            if key[1] < fresh
+        )
+        self.entries = entries
+        self.people = {rel: (k, f) for rel, (k, f) in saved.people.items() if k[1] < fresh}
+
+    def save_cache(self) -> None:
+        if not self.dirty:
+            return
+        plain = {}  # most notes: nothing but their key, which reads back fast
+        special = {}
+        for rel, entry in self.entries.items():
+            if entry.interview is None and not entry.problems:
+                plain[rel] = entry.key
+            else:
+                special[rel] = (entry.key, entry.interview, entry.problems)
+        state = Saved(self._fingerprint(), plain, special, self.people)
+        vault.write_cache(self.root, cache.dumps(state))
+        self.dirty = False
+
+    def loaded(self) -> Loaded:
+        """What the vault says now. The watcher calls this on every save, so what did not
+        change is reused: the sorted paths and names while no note came or went, and each
+        interview's resolved people while neither it, the names nor the person notes changed."""
+        paths = self.entries.keys()
+        if self._order is None or len(self._order) != len(paths) or set(self._order) != paths:
+            self._order = sorted(paths)
+            names: dict[str, list[str]] = defaultdict(list)
+            for rel in self._order:
+                names[rel.rsplit("/", 1)[-1][:-3].casefold()].append(rel)
+            self._names = dict(names)
+            self._stamp += 1
+        interviews: list[Interview] = []
+        problems: list[Problem] = []
+        sources: dict[str, Source] = {}
+        for rel in self._order:
+            entry = self.entries[rel]
+            problems.extend(entry.problems)
+            if entry.interview:
+                interviews.append(entry.interview)
+                if entry.source:
+                    sources[rel] = entry.source
+        loaded = Loaded(tuple(interviews), tuple(problems), self._names, sources)
+        resolved = []
+        for note in interviews:
+            memo = self._resolved.get(note.path)
+            if memo is not None and memo[0] is note and memo[1] == self._stamp:
+                resolved.append(memo[2])
+                continue
+            (done,) = resolve_people(self.root, loaded, [note], self.person_data)
+            self._resolved[note.path] = (note, self._stamp, done)
+            resolved.append(done)
+        return replace(loaded, interviews=tuple(resolved))
+
+    def person_data(self, rel: str) -> PersonData:
+        """A person note's contact fields, read again only when the note changed."""
+        entry = self.entries.get(rel)
+        key = entry.key if entry else (-1, -1)
+        known = self.people.get(rel)
+        if known is not None and known[0] == key:
+            return known[1]
+        data = read_person(self.root, rel)
+        self.people[rel] = (key, data)
+        self.dirty = True
+        return data
+
+
+def load(
+    root: Path, config: Config, *, cache: bool = True, progress: Progress | None = None
+) -> Loaded:
+    """The vault as it is now; with `cache`, notes unchanged since the last run (same path, size
+    and mtime) are taken from the cache instead of being read and parsed again."""
+    index = Index(root, config, parallel=True)
+    if cache:
+        index.load_cache()
+    index.refresh(progress=progress)
+    loaded = index.loaded()
+    if cache:
+        index.save_cache()
+    return loaded
+
+
+def read_person(root: Path, rel: str) -> PersonData:
+    """The contact fields of a person note's frontmatter (None when it has none)."""
+    try:
+        snap = vault.read(root, rel)
+        text = decode(snap.data or b"", rel)
+        block = find_frontmatter(text)
+        data = load_frontmatter(block, rel) if block else None
+    except (NoteError, OSError):
+        return None
+    if data is None:
+        return None
+    return {
+        k: str(v).strip()
+        for k, v in data.items()
+        if k in ("email", "phone", "title", "linkedin") and isinstance(v, str | int)
+    }
+
+
+def resolve_people(
+    root: Path,
+    loaded: Loaded,
+    notes: Iterable[Interview],
+    person_data: Callable[[str], PersonData] | None = None,
+) -> Iterable[Interview]:
+    """Fill in `[[Person note]]` links from the person notes' frontmatter."""
+    cache: dict[str, Person] = {}
+    fetch = person_data or (lambda rel: read_person(root, rel))
+
+    def resolve(person: Person) -> Person:
+        if not person.link:
+            return person
+        key = person.link.casefold()
+        if key not in cache:
+            path = loaded.resolve(person.link)
+            data = fetch(path) if path else None
+            cache[key] = person_from(person.link.rsplit("/", 1)[-1], person.link, data)
+        found = cache[key]
+        return replace(found, name=person.name) if person.name != person.link else found
+
+    for note in notes:
+        if not any(p.link for p in (*note.interviewers, *note.references)):
+            yield note
+            continue
+        yield replace(
+            note,
+            interviewers=tuple(resolve(p) for p in note.interviewers),
+            references=tuple(resolve(p) for p in note.references),
+        )

@@ -1,0 +1,321 @@
+"""Decide what goes into each note and why: ticks carried back, task lines, drafts and
+cancellations, planned on the notes' text alone (pure: text in, text out)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+
+from .body import parse_structure
+from .config import Config
+from .drafts import DraftError, draft_section, heading
+from .edits import append_sections, insert_tasks, is_follow_ups, region_of, set_task_mark
+from .front import find_frontmatter
+from .model import Action, Interview, Kind, Problem, TaskStatus
+from .notes import parse_text
+from .playbook import Plan, plan, user_task_id
+
+
+def note_task_line(action: Action, draft: str | None, done: dt.date | None = None) -> str:
+    """The task line vaultfu writes into an interview note."""
+    parts = [action.text]
+    if action.channel.value != "none":
+        parts.append(action.channel.value)
+    if draft:
+        parts.append(f"[[#{draft}|draft]]")
+    box, stamp = ("x", f" ✅ {done.isoformat()}") if done else (" ", "")
+    return f"- [{box}] {' · '.join(parts)} 📅 {action.due.isoformat()} 🆔 {action.id}{stamp}"
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """What a run wants of the notes; each note's edits are derived from it and its own text,
+    so they can be planned again on a fresh read."""
+
+    today: dt.date
+    ticks: Mapping[str, tuple[TaskStatus, dt.date]]  # id → done or cancelled, on a day
+    actions: Mapping[str, Action]  # every action that applies, by id
+    materialize: frozenset[str] = frozenset()  # ids whose task (and draft) belong in the notes
+    force_drafts: frozenset[str] = frozenset()  # ids to draft again even with a task present
+    drafts: Mapping[str, str] = field(default_factory=dict)  # id → rendered section
+    cancel_stale: bool = True
+
+    @functools.cached_property
+    def by_note(self) -> dict[str, list[str]]:
+        """The ids to materialize, per note, in the order their lines are written."""
+        groups: dict[str, list[str]] = defaultdict(list)
+        for ident in sorted(self.materialize, key=lambda i: action_order(self.actions[i])):
+            groups[self.actions[ident].note].append(ident)
+        return groups
+
+
+def _interview_of(text: str, rel: str, config: Config) -> Interview | None:
+    found = parse_text(rel, text, config)
+    return found[0] if found else None
+
+
+Mark = tuple[int, str, str]  # (line, new checkbox, stamp to append)
+
+
+def tick_ops(interview: Interview, wanted: Wanted) -> tuple[list[Mark], list[Action]]:
+    """Phase one, decided from a note's tasks: ticks from the agenda or `vaultfu done` land on
+    their task lines; a task ticked by hand without a date gets today's ✅; a ticked action with
+    no line yet gets one (already ticked)."""
+    marks: list[Mark] = []
+    present = set()
+    for task in interview.tasks:
+        if not wanted.ticks:  # the common case: only boxes ticked by hand need a date
+            if task.is_vaultfu and task.status is TaskStatus.DONE and task.done is None:
+                marks.append((task.line, "x", f"✅ {wanted.today.isoformat()}"))
+            continue
+        ident = task.id if task.is_vaultfu and task.id else user_task_id(interview, task)
+        present.add(ident)
+        tick = wanted.ticks.get(ident)
+        if tick and task.status is TaskStatus.OPEN:
+            status, day = tick
+            mark, emoji = ("x", "✅") if status is TaskStatus.DONE else ("-", "❌")
+            marks.append((task.line, mark, f"{emoji} {day.isoformat()}"))
+        elif task.is_vaultfu and task.status is TaskStatus.DONE and task.done is None:
+            marks.append((task.line, "x", f"✅ {wanted.today.isoformat()}"))
+    missing = [
+        wanted.actions[i]
+        for i, (status, _) in wanted.ticks.items()
+        if status is TaskStatus.DONE
+        and i not in present
+        and i in wanted.actions
+        and wanted.actions[i].note == interview.path
+    ]
+    return marks, missing
+
+
+def carry_ticks(text: str, rel: str, config: Config, wanted: Wanted) -> str:
+    interview = _interview_of(text, rel, config)
+    if interview is None:
+        return text
+    marks, missing = tick_ops(interview, wanted)
+    for line, mark, stamp in marks:
+        text = set_task_mark(text, line, mark, stamp)
+    if missing:
+        lines = [note_task_line(a, None, wanted.ticks[a.id][1]) for a in missing]
+        text = insert_tasks(text, _follow_ups_section(text, rel, config), lines)
+    return text
+
+
+def _follow_ups_section(text: str, rel: str, config: Config) -> tuple[int, int] | None:
+    block = find_frontmatter(text)
+    if block is None:
+        return None
+    structure = parse_structure(text[block.body_offset :], block.body_line, rel)
+    headings = structure.headings
+    for index, h in enumerate(headings):
+        if is_follow_ups(h.level, h.title):
+            stop = next((n.line for n in headings[index + 1 :] if n.level <= 2), 10**9)
+            return h.end, stop
+    return None
+
+
+def follow_up_ops(interview: Interview, wanted: Wanted) -> tuple[list[Mark], list[str], list[str]]:
+    """Phase two, decided from a note's tasks: due actions get their task line (and draft);
+    open tasks of actions that no longer apply are cancelled."""
+    present = {t.id for t in interview.tasks if t.id}
+    marks: list[Mark] = []
+    if wanted.cancel_stale:
+        for task in interview.tasks:
+            if task.is_vaultfu and task.status is TaskStatus.OPEN and task.id not in wanted.actions:
+                marks.append((task.line, "-", f"❌ {wanted.today.isoformat()}"))
+    new_lines, sections = [], []
+    for ident in wanted.by_note.get(interview.path, ()):
+        action = wanted.actions[ident]
+        draft = wanted.drafts.get(ident)
+        if ident not in present:
+            new_lines.append(note_task_line(action, heading(action) if draft else None))
+            if draft:
+                sections.append(draft)
+        elif ident in wanted.force_drafts and draft:
+            sections.append(draft)
+    return marks, new_lines, sections
+
+
+def add_follow_ups(text: str, rel: str, config: Config, wanted: Wanted) -> str:
+    interview = _interview_of(text, rel, config)
+    if interview is None:
+        return text
+    marks, new_lines, sections = follow_up_ops(interview, wanted)
+    for line, mark, stamp in marks:
+        text = set_task_mark(text, line, mark, stamp)
+    text = insert_tasks(text, _follow_ups_section(text, rel, config), new_lines)
+    return append_sections(text, sections)
+
+
+def action_order(action: Action) -> tuple[dt.date, str, str]:
+    return (action.due, action.kind.value, action.person.name if action.person else "")
+
+
+def edit_note(text: str, rel: str, config: Config, wanted: Wanted) -> str:
+    return add_follow_ups(carry_ticks(text, rel, config, wanted), rel, config, wanted)
+
+
+def check_edit(before: str, after: str, rel: str, config: Config, wanted: Wanted) -> str | None:
+    """What is wrong with an edit, or None. Refuses any edit a second run would repeat."""
+    if after == before:
+        return None
+    block = find_frontmatter(before)
+    if block is None or not after.startswith(before[: block.body_offset]):
+        return "the edit would change the frontmatter; left as it is"
+    settled = replace(wanted, force_drafts=frozenset()) if wanted.force_drafts else wanted
+    again = edit_note(after, rel, config, settled)
+    if again != after:
+        return (
+            "vaultfu cannot place its task lines where Markdown reads them as tasks "
+            "(is there an unclosed code block?); left as it is"
+        )
+    return None
+
+
+@dataclass(frozen=True)
+class Request:
+    """What the command asks for beyond the agenda itself."""
+
+    done: Mapping[str, dt.date] = field(default_factory=dict)  # `vaultfu done ID --on DATE`
+    draft_note: str | None = None  # `vaultfu draft NOTE`
+    draft_kind: Kind | None = None
+    force: bool = False
+
+
+Ticks = dict[str, tuple[TaskStatus, dt.date]]
+
+
+_TICKED = re.compile(r"\[[xX\-]\]")
+
+
+def agenda_ticks(text: str | None, rel: str, today: dt.date) -> Ticks:
+    """Boxes the user ticked (or cancelled) inside the agenda's region."""
+    region = region_of(text or "")
+    if not region or not _TICKED.search(region):  # vaultfu writes only open boxes there
+        return {}
+    ticks: Ticks = {}
+    for task in parse_structure(region, 1, rel).tasks:
+        if task.id and task.status is not TaskStatus.OPEN:
+            ticks[task.id] = (task.status, today)
+    return ticks
+
+
+@dataclass(frozen=True)
+class NotesPlan:
+    plan: Plan  # the plan after ticks were carried back
+    wanted: Wanted
+    edits: dict[str, str]  # rel → the note's new text, for notes that change
+    problems: tuple[Problem, ...]
+
+
+def plan_notes(
+    text_of: Callable[[str], str],
+    interviews: tuple[Interview, ...],
+    *,
+    config: Config,
+    today: dt.date,
+    ticks: Ticks,
+    request: Request,
+    template: Callable[[str], str],
+    resolve: Callable[[Iterable[Interview]], Iterable[Interview]],
+    edits: bool = True,
+) -> NotesPlan:
+    """Every edit a run makes to the interview notes. Which notes change is decided from their
+    parsed tasks; only those are read as text (`text_of`) and edited. No disk here: the text
+    source, the template source and the person-link resolver are passed in."""
+    # Phase one: carry ticks back into the notes.
+    first = plan(interviews, today=today, rules=config.playbook)
+    wanted = Wanted(today=today, ticks=ticks, actions={a.id: a for a in first.actions})
+    ticked: dict[str, str] = {}
+    for note in interviews:
+        marks, missing = tick_ops(note, wanted)
+        if marks or missing:
+            ticked[note.path] = carry_ticks(text_of(note.path), note.path, config, wanted)
+    if ticked:
+        fresh = []
+        for note in interviews:
+            found = (
+                parse_text(note.path, ticked[note.path], config) if note.path in ticked else None
+            )
+            fresh.append(next(iter(resolve([found[0]]))) if found else note)
+        interviews = tuple(fresh)
+
+    # Phase two: plan again (when ticks changed a note) and add what is due.
+    second = plan(interviews, today=today, rules=config.playbook) if ticked else first
+    if not edits:  # the agenda only (--no-write): ticks count, nothing else is planned
+        return NotesPlan(second, wanted, {}, ())
+    problems: list[Problem] = []
+    wanted = build_wanted(config, second, interviews, today, ticks, request, template, problems)
+    changes: dict[str, str] = {}
+    for note in interviews:
+        rel = note.path
+        marks, new_lines, sections = follow_up_ops(note, wanted)
+        if not (marks or new_lines or sections or rel in ticked):
+            continue
+        before = text_of(rel)
+        new = add_follow_ups(ticked.get(rel, before), rel, config, wanted)
+        trouble = check_edit(before, new, rel, config, wanted)
+        if trouble:
+            problems.append(Problem(rel, None, trouble))
+        elif new != before:
+            changes[rel] = new
+    return NotesPlan(second, wanted, changes, tuple(problems))
+
+
+def build_wanted(
+    config: Config,
+    result: Plan,
+    interviews: tuple[Interview, ...],
+    day: dt.date,
+    ticks: Mapping[str, tuple[TaskStatus, dt.date]],
+    request: Request,
+    template: Callable[[str], str],
+    problems: list[Problem],
+) -> Wanted:
+    by_path = {n.path: n for n in interviews}
+    present = {t.id for n in interviews for t in n.tasks if t.id}
+    lead = dt.timedelta(days=config.lead_days)
+    materialize: set[str] = set()
+    force: set[str] = set()
+    for action in result.open():
+        if action.kind is Kind.TASK:
+            continue
+        if request.draft_note is not None:
+            if action.note != request.draft_note or not action.kind.sends_message:
+                continue
+            if request.draft_kind is not None and action.kind is not request.draft_kind:
+                continue
+            materialize.add(action.id)
+            if request.force:
+                force.add(action.id)
+        elif config.write_notes and action.due - lead <= day and action.id not in present:
+            materialize.add(action.id)  # (a task already written needs nothing more)
+    drafts: dict[str, str] = {}
+    templates: dict[Kind, str] = {}
+    by_id = {a.id: a for a in result.actions}
+    for ident in sorted(materialize):
+        action = by_id[ident]
+        if not action.kind.sends_message:
+            continue
+        try:
+            if action.kind not in templates:
+                templates[action.kind] = template(action.kind.value)
+            drafts[ident] = draft_section(
+                action, by_path[action.note], templates[action.kind], config.user_name
+            )
+        except (DraftError, OSError, UnicodeDecodeError) as exc:
+            where = f".vaultfu/templates/{action.kind.value}.md"
+            problems.append(Problem(where, None, f"template cannot be used: {exc}"))
+    return Wanted(
+        today=day,
+        ticks=ticks,
+        actions={a.id: a for a in result.actions},
+        materialize=frozenset(materialize),
+        force_drafts=frozenset(force),
+        drafts=drafts,
+        cancel_stale=config.write_notes,
+    )
