@@ -189,7 +189,9 @@ def test_sample_vault_shows_every_kind(sample: Vault) -> None:
 
     result = run(sample.root, today=None, clock=dt.date(1999, 1, 1), write=False)
     kinds = {a.kind for a in result.agenda.actions}
-    assert kinds == set(Kind), set(Kind) - kinds
+    # `withdraw` follows an accepted offer, which ends the search: a vault in mid-search, as the
+    # sample is, cannot show it beside the checks (test_playbook and test_replay do)
+    assert kinds == set(Kind) - {Kind.WITHDRAW}, set(Kind) - kinds
     states = {a.state(result.agenda.today).value for a in result.agenda.actions}
     assert states == {"overdue", "today", "upcoming"}
     assert result.agenda.waiting and result.agenda.problems

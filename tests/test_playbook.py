@@ -334,14 +334,14 @@ def test_waiting_on_them_lists_applications_with_nothing_due() -> None:
         waiting("decision_by: 2026-12-10\nthank_you_note: false\n", date="2026-11-24T09:00") + "\n"
     )
     assert p.waiting == ()  # the thank-you is due today: something is due from you
-    quiet = waiting("decision_by: 2026-12-10\n", date="2026-11-10T09:00", status="next-round")
+    quiet = waiting("decision_by: 2026-12-10\n", date="2026-11-19T09:00", status="next-round")
     p = planned(quiet)
-    # thank-yous for the 10th are overdue: not yet waiting
+    # thank-yous for the 19th are overdue (and not yet expired): not yet waiting
     assert p.waiting == ()
     done_all = (
         quiet
         + "\n"
-        + "".join(done(p, k, "2026-11-10") for k in (Kind.THANK_YOU_EMAIL, Kind.THANK_YOU_NOTE))
+        + "".join(done(p, k, "2026-11-19") for k in (Kind.THANK_YOU_EMAIL, Kind.THANK_YOU_NOTE))
     )
     p = planned(done_all)
     (w,) = p.waiting

@@ -22,15 +22,80 @@ def _md() -> MarkdownIt:
     return md
 
 
-_CHECKBOX = re.compile(r"^\[([ xX\-])\][ \t]+")
-_DATE_FIELDS = {"📅": "due", "⏳": "scheduled", "🛫": "start", "✅": "done", "❌": "cancelled"}
-_FIELD = re.compile(
-    r"[ \t]*(?:(?P<emoji>📅|⏳|🛫|✅|❌|➕)\ufe0f?[ \t]*(?P<date>\d{4}-\d{2}-\d{2})"
-    r"|🆔\ufe0f?[ \t]*(?P<id>[A-Za-z0-9_-]+)"
-    r"|(?:🔺|⏫|🔼|🔽|⏬)\ufe0f?"
-    r"|🔁\ufe0f?[ \t]*[A-Za-z0-9 ,!]+?"
-    r"|⛔\ufe0f?[ \t]*[A-Za-z0-9_,-]+)[ \t]*$"
+_CHECKBOX = re.compile(r"^\[([^\r\n])\](?=[ \t]|$)")
+
+# The Tasks plugin's default status table: `x` done, `-` cancelled, ` ` and `/` (in progress)
+# open; any other symbol, `X` included, is an unknown status of type TODO: open.
+_STATUS = {"x": TaskStatus.DONE, "-": TaskStatus.CANCELLED}
+
+
+def _field(symbols: str, value: str = "") -> re.Pattern[str]:
+    """One field as the Tasks plugin reads it: its emoji (with an optional variation selector),
+    its value, at the very end of what is left of the line."""
+    return re.compile(f"(?:{symbols})\ufe0f?" + (f" *({value})" if value else "") + r"\Z")
+
+
+_DATE = r"\d{4}-\d{2}-\d{2}"
+_TASK_ID = r"[a-zA-Z0-9_-]+"
+# In the order the Tasks plugin's DefaultTaskSerializer tries them, from the end of the line,
+# again and again until none matches (so fields and trailing tags may come in any order).
+_FIELDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("priority", _field("🔺|⏫|🔼|🔽|⏬")),
+    ("done", _field("✅", _DATE)),
+    ("cancelled", _field("❌", _DATE)),
+    ("due", _field("📅|📆|🗓", _DATE)),
+    ("scheduled", _field("⏳|⌛", _DATE)),
+    ("start", _field("🛫", _DATE)),
+    ("created", _field("➕", _DATE)),
+    ("recurrence", _field("🔁", r"[a-zA-Z0-9, !]+")),
+    ("on_completion", _field("🏁", r"[a-zA-Z]+")),
+    ("tag", re.compile(r'(?:^|(?<=\s))#[^ !@#$%^&*(),.?":{}|<>]+\Z')),
+    ("id", _field("🆔", _TASK_ID)),
+    ("depends_on", _field("⛔", f"{_TASK_ID}(?: *, *{_TASK_ID} *)*")),
 )
+_BLOCK_LINK = re.compile(r" \^[a-zA-Z0-9-]+\Z")
+_DATES = {"done", "cancelled", "due", "scheduled", "start"}
+
+
+@dataclass(frozen=True)
+class TaskText:
+    """The text after a task's checkbox, read as the Tasks plugin reads it, with where each
+    part sits in that text (so that vaultfu can change one part and keep the others)."""
+
+    description: str  # without the fields; trailing tags put back, as the plugin does
+    text_end: int  # where the text before the fields ends
+    fields: dict[str, tuple[str, int, int]]  # name → (value, start, end), the leftmost of each
+    tags: tuple[tuple[int, int], ...] = ()  # tags read among the fields
+
+
+def split_task(rest: str) -> TaskText:
+    """Split the text after `[ ]` into its description and its fields."""
+    end = len(rest.rstrip())
+    fields: dict[str, tuple[str, int, int]] = {}
+    tags: list[tuple[int, int]] = []
+    link = _BLOCK_LINK.search(rest, 0, end)
+    if link:
+        fields["block_link"] = (link.group(0).strip(), link.start() + 1, link.end())
+        end = len(rest[: link.start()].rstrip())
+    for _ in range(21):  # the plugin's own bound on the passes
+        matched = False
+        for name, pattern in _FIELDS:
+            found = pattern.search(rest, 0, end)
+            if not found:
+                continue
+            matched = True
+            if name == "tag":
+                tags.insert(0, (found.start(), found.end()))
+            else:
+                group = 1 if pattern.groups else 0
+                fields[name] = (found.group(group).strip(), found.start(group), found.end(group))
+            end = len(rest[: found.start()].rstrip())
+        if not matched:
+            break
+    text = rest[:end].strip()
+    trailing = " ".join(rest[a:b] for a, b in tags)
+    description = f"{text} {trailing}" if text and trailing else text or trailing
+    return TaskText(description, end, fields, tuple(tags))
 
 
 @dataclass(frozen=True)
@@ -53,27 +118,20 @@ def parse_task_text(text: str, line: int, path: str) -> tuple[Task | None, Probl
     box = _CHECKBOX.match(text)
     if not box:
         return None, None
-    status = {" ": TaskStatus.OPEN, "-": TaskStatus.CANCELLED}.get(box.group(1), TaskStatus.DONE)
-    rest = text[box.end() :].rstrip()
-    fields: dict[str, Any] = {}
+    status = _STATUS.get(box.group(1), TaskStatus.OPEN)
+    parts = split_task(text[box.end() :])
+    values: dict[str, Any] = {}
     problem = None
-    while True:
-        found = _FIELD.search(rest)
-        if not found or found.end() != len(rest):
-            break
-        if found.group("emoji"):
-            name = _DATE_FIELDS.get(found.group("emoji"))
-            if name and name not in fields:
-                try:
-                    fields[name] = dt.date.fromisoformat(found.group("date"))
-                except ValueError:
-                    problem = Problem(
-                        path, line, f"task date '{found.group('date')}' is not a real date"
-                    )
-        elif found.group("id") and "id" not in fields:
-            fields["id"] = found.group("id")
-        rest = rest[: found.start()]
-    return Task(line=line, status=status, description=rest.strip(), **fields), problem
+    for name, (value, _, _) in parts.fields.items():
+        if name in _DATES:
+            try:
+                values[name] = dt.date.fromisoformat(value)
+            except ValueError:
+                problem = Problem(path, line, f"task date '{value}' is not a real date")
+        elif name == "id":
+            values["id"] = value
+    task = Task(line=line, status=status, description=parts.description, **values)
+    return task, problem
 
 
 def parse_structure(body: str, body_line: int, path: str) -> Structure:
@@ -109,11 +167,15 @@ def parse_structure(body: str, body_line: int, path: str) -> Structure:
     return Structure(tuple(tasks), tuple(headings), tuple(problems))
 
 
-_MAYBE_TASK = re.compile(r"\[[ xX\-]\]")
+# A list item's first line that opens with a checkbox of any symbol, after any indentation,
+# blockquote markers and list markers (`- [ ]`, `1. - [x]`, `> - [/]`).
+_MAYBE_TASK = re.compile(
+    r"(?:\A|[\r\n])[ \t>]*+(?:(?:[-*+]|\d{1,9}[.)])[ \t]++[ \t>]*+)++\[[^\r\n]\]"
+)
 
 
 def find_tasks(body: str, body_line: int, path: str) -> Structure:
-    """The tasks of a body. A body with no `[ ]`, `[x]` or `[-]` anywhere has none, and is not
+    """The tasks of a body. A body with no line that could open a task has none, and is not
     given to the Markdown parser at all."""
     if not _MAYBE_TASK.search(body):
         return Structure((), (), ())

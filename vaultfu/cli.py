@@ -397,7 +397,7 @@ def check(root: Path, as_json: bool) -> None:
     """Validate every interview note and the settings; exit 1 when anything is wrong."""
     from . import commands
 
-    problems = commands.check(root)
+    problems = commands.check(root, clock=dt.date.today())
     if as_json:
         items = [{"path": p.path, "line": p.line, "message": p.message} for p in problems]
         click.echo(json.dumps({"problems": items}, indent=2, ensure_ascii=False))
@@ -435,7 +435,7 @@ def stats(root: Path, as_json: bool) -> None:
     done on time."""
     from . import commands
 
-    figures = commands.statistics(root)
+    figures = commands.statistics(root, clock=dt.date.today())
     if as_json:
         click.echo(json.dumps(figures.as_json(), indent=2, ensure_ascii=False))
         return

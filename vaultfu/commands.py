@@ -12,6 +12,7 @@ from .front import BOM, decode, find_frontmatter, key_line
 from .index import load
 from .model import Problem
 from .notes import parse_text
+from .playbook import plan
 from .stats import Stats, compute
 
 
@@ -118,11 +119,14 @@ def set_value(root: Path, rel: str, key: str, value: str) -> Write | None:
     return Write(rel, snap.data, after)
 
 
-def check(root: Path) -> tuple[Problem, ...]:
-    """`vaultfu check`: every problem the notes have (the settings raise on their own)."""
+def check(root: Path, *, clock: dt.date) -> tuple[Problem, ...]:
+    """`vaultfu check`: every problem the notes have, alone or together (a `status_date`
+    before the follow-ups the user did); the settings raise on their own."""
     root = vault.open_vault(root)
     config = vault.read_config(root)
-    return sorted_problems(load(root, config).problems)
+    loaded = load(root, config)
+    planned = plan(loaded.interviews, today=config.today or clock, rules=config.playbook)
+    return sorted_problems((*loaded.problems, *planned.problems))
 
 
 def calendar(root: Path, *, today: dt.date | None, clock: dt.date) -> tuple[bytes, int]:
@@ -137,8 +141,10 @@ def calendar(root: Path, *, today: dt.date | None, clock: dt.date) -> tuple[byte
     return data, len(actions) + sum(1 for n in notes if n.date)
 
 
-def statistics(root: Path) -> Stats:
-    """`vaultfu stats`."""
+def statistics(root: Path, *, clock: dt.date) -> Stats:
+    """`vaultfu stats`: applications the user closed (a ticked "move on") count as closed."""
     root = vault.open_vault(root)
     config = vault.read_config(root)
-    return compute(load(root, config).interviews)
+    interviews = load(root, config).interviews
+    planned = plan(interviews, today=config.today or clock, rules=config.playbook)
+    return compute(interviews, closed=planned.closed)

@@ -31,6 +31,9 @@ class Playbook:
     connect_days: int = 2
     keep_in_touch_months: int = 3
     weekend_to_monday: bool = True
+    thank_you_expires_days: int = 7  # an unsent thank-you is cancelled this long after it was due
+    withdraw_business_days: int = 1  # after an offer elsewhere was accepted
+    holidays_country: str = ""  # e.g. "US", "GB", "DE": business days skip its public holidays
 
 
 @dataclass(frozen=True)

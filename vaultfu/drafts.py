@@ -22,6 +22,7 @@ KIND_LABEL = {
     Kind.REJECTION_THANK_YOU: "thank-you after the decision",
     Kind.CONNECT: "LinkedIn invitation",
     Kind.KEEP_IN_TOUCH: "keep in touch",
+    Kind.WITHDRAW: "withdrawal",
 }
 
 

@@ -83,7 +83,7 @@ def region_of(text: str) -> str | None:
 # Interview notes: insert task lines, flip a task's checkbox, append draft sections.
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\n|\r|$)")
-_BOX = re.compile(r"^([ \t]*(?:>[ \t]?)*[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+\[)([ xX\-])(\])")
+_BOX = re.compile(r"^([ \t>]*+(?:(?:[-*+]|\d{1,9}[.)])[ \t]++[ \t>]*+)++\[)([^\r\n])(\])")
 FOLLOW_UPS = "Follow-ups"
 _FOLLOW_UPS_TITLES = {"follow-ups", "follow ups", "followups"}
 

@@ -132,9 +132,10 @@ def prepare(
     )
     second, wanted, changes = planned.plan, planned.wanted, planned.edits
     problems.extend(planned.problems)
+    problems.extend(second.problems)
 
     agenda = Agenda(today=day, actions=second.open(), waiting=second.waiting, problems=())
-    chart = mermaid(compute(loaded.interviews))
+    chart = mermaid(compute(loaded.interviews, closed=second.closed))
     region = render_region(
         replace(agenda, problems=sorted_problems(problems)), loaded.link_for, chart
     )

@@ -41,6 +41,7 @@ class Kind(Enum):
     REJECTION_THANK_YOU = "rejection-thank-you"
     CONNECT = "connect"
     KEEP_IN_TOUCH = "keep-in-touch"
+    WITHDRAW = "withdraw"
     TASK = "task"
 
     @property
@@ -140,6 +141,7 @@ class Interview:
     thank_you_note: bool | None = None  # None: follow the config
     application: str | None = None
     tasks: tuple[Task, ...] = ()
+    status_date_line: int | None = None  # where `status_date` is written, for messages
 
     @property
     def name(self) -> str:

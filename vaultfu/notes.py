@@ -220,6 +220,7 @@ def parse_interview(
         thank_you_note=f.flag("thank_you_note"),
         application=application,
         tasks=structure.tasks,
+        status_date_line=key_line(block, "status_date"),
     )
     return interview, structure.problems
 

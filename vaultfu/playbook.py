@@ -11,8 +11,9 @@ import calendar
 import datetime as dt
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from .config import Playbook
 from .model import (
@@ -22,6 +23,7 @@ from .model import (
     Interview,
     Kind,
     Person,
+    Problem,
     Status,
     Task,
     TaskStatus,
@@ -35,6 +37,8 @@ ONE_DAY = dt.timedelta(days=1)
 class Plan:
     actions: tuple[Action, ...]  # everything that applies, done or open, sorted
     waiting: tuple[Waiting, ...]
+    problems: tuple[Problem, ...] = ()  # facts that contradict what the notes say was done
+    closed: frozenset[str] = frozenset()  # applications the user closed by ticking "move on"
 
     def open(self) -> tuple[Action, ...]:
         return tuple(a for a in self.actions if a.done is None)
@@ -58,12 +62,29 @@ def user_task_id(note: Interview, task: Task) -> str:
     )
 
 
-def add_business_days(day: dt.date, count: int) -> dt.date:
+NoDays = Container[dt.date]
+
+
+def is_business_day(day: dt.date, holidays: NoDays = ()) -> bool:
+    return day.weekday() < 5 and day not in holidays
+
+
+def add_business_days(day: dt.date, count: int, holidays: NoDays = ()) -> dt.date:
     while count > 0:
         day += ONE_DAY
-        if day.weekday() < 5:
+        if is_business_day(day, holidays):
             count -= 1
     return day
+
+
+@lru_cache(maxsize=8)
+def public_holidays(country: str) -> NoDays:
+    """The public holidays of a country (the `holidays` package), or none when it is not set."""
+    if not country:
+        return ()
+    import holidays
+
+    return holidays.country_holidays(country)
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -73,14 +94,19 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def to_monday(day: dt.date) -> dt.date:
-    """A due date on a weekend moves to Monday."""
-    return day + dt.timedelta(days=(7 - day.weekday()) % 7) if day.weekday() >= 5 else day
+def to_monday(day: dt.date, holidays: NoDays = ()) -> dt.date:
+    """A due date on a weekend (or a public holiday) moves to the next business day."""
+    while not is_business_day(day, holidays):
+        day += ONE_DAY
+    return day
 
 
-def to_friday(day: dt.date) -> dt.date:
-    """A due date before a hard deadline moves back to Friday rather than past the deadline."""
-    return day - dt.timedelta(days=day.weekday() - 4) if day.weekday() >= 5 else day
+def to_friday(day: dt.date, holidays: NoDays = ()) -> dt.date:
+    """A due date before a hard deadline moves back to the business day before it rather than
+    past the deadline."""
+    while not is_business_day(day, holidays):
+        day -= ONE_DAY
+    return day
 
 
 def group_applications(interviews: Iterable[Interview]) -> tuple[Application, ...]:
@@ -131,6 +157,7 @@ def _text(kind: Kind, note: Interview, person: Person | None, extra: str = "") -
     company, role = note.company, note.role or note.application or ""
     at = f"{company} ({role})" if role else company
     named = note.follow_up_on or note.decision_by
+    team = "the hiring team"  # when the note names no one
     match kind:
         case Kind.PREPARE:
             what = f"{note.round} interview" if note.round else "interview"
@@ -156,27 +183,30 @@ def _text(kind: Kind, note: Interview, person: Person | None, extra: str = "") -
             )
             said = f" (they named {_fmt(named)})" if named else ""
             lead = "Check in a second and last time with" if second else "Follow up with"
-            return (
-                f"{lead} {_who(person, company)} at {at}{said}: {ask}; look for company news first"
-            )
+            return f"{lead} {_who(person, team)} at {at}{said}: {ask}; look for company news first"
         case Kind.MOVE_ON:
             return (
                 f"No answer from {company} after two check-ins: "
                 f"close {at} and note what you learned"
             )
         case Kind.COMPETING_OFFER:
-            return f"Tell {_who(person, company)} at {at} you have an offer from {extra}"
+            return f"Tell {_who(person, team)} at {at} you have an offer from {extra}"
         case Kind.OFFER_RESPONSE:
             deadline = (
                 f" before the deadline, {_fmt(note.offer_deadline)}" if note.offer_deadline else ""
             )
             return f"Answer the offer from {at}{deadline}"
         case Kind.REJECTION_THANK_YOU:
-            return f"Thank {_who(person, company)} at {at} for the decision and keep the door open"
+            return f"Thank {_who(person, team)} at {at} for the decision and keep the door open"
         case Kind.CONNECT:
             return f"Connect with {_who(person, 'your interviewer')} of {company} on LinkedIn"
         case Kind.KEEP_IN_TOUCH:
-            return f"Keep in touch with {_who(person, company)} at {company}: any new openings?"
+            return f"Keep in touch with {_who(person, team)} at {company}: any new openings?"
+        case Kind.WITHDRAW:
+            return (
+                f"Withdraw from {at}: tell {_who(person, team)} you accepted an offer from "
+                f"{extra}, thank them, and keep the door open"
+            )
         case Kind.TASK:
             return extra
     raise AssertionError(kind)  # pragma: no cover
@@ -186,6 +216,7 @@ class _Planner:
     def __init__(self, interviews: Sequence[Interview], today: dt.date, rules: Playbook) -> None:
         self.today = today
         self.rules = rules
+        self.holidays = public_holidays(rules.holidays_country)
         self.apps = group_applications(interviews)
         self.tasks: dict[str, Task] = {}
         for note in interviews:
@@ -193,6 +224,8 @@ class _Planner:
                 if task.is_vaultfu and task.id not in self.tasks:
                     self.tasks[task.id] = task  # type: ignore[index]
         self.actions: list[Action] = []
+        self.problems: list[Problem] = []
+        self.closed: set[str] = set()
 
     # -- what the notes say was done ------------------------------------------------------
 
@@ -206,8 +239,18 @@ class _Planner:
         task = self.tasks.get(ident)
         return task is not None and task.status is TaskStatus.CANCELLED
 
+    def last_done(self, app: Application) -> dt.date | None:
+        """The day of the last follow-up the user did for an application."""
+        days = [
+            t.done
+            for note in app.notes
+            for t in note.tasks
+            if t.is_vaultfu and t.status is TaskStatus.DONE and t.done
+        ]
+        return max(days) if days else None
+
     def shift(self, day: dt.date) -> dt.date:
-        return to_monday(day) if self.rules.weekend_to_monday else day
+        return to_monday(day, self.holidays) if self.rules.weekend_to_monday else day
 
     def add(
         self,
@@ -218,12 +261,27 @@ class _Planner:
         person: Person | None = None,
         key: str = "",
         extra: str = "",
+        *,
+        expires: dt.date | None = None,
+        answered: dt.date | None = None,
     ) -> Action | None:
-        """Record one action; returns it, or None when the user cancelled it."""
+        """Record one action; returns it, or None when the user cancelled it, or when it
+        expired unsent (`expires`). `answered`: the facts say it was done that day (an offer
+        declined or accepted answers it), if vaultfu wrote its task."""
         when = note.date.isoformat() if note.date else note.name
         ident = action_id(kind.value, app.key, when, person.name.casefold() if person else "", key)
         if self.cancelled(ident):
             return None
+        task = self.tasks.get(ident)
+        done = self.done_on(ident, due)
+        if done is None and answered is not None:
+            if task is None:
+                return None  # nothing was asked of the user: nothing to record
+            done = answered
+        if done is None and expires is not None and self.today > expires:
+            return None  # too late to be worth sending: its open task is cancelled, once
+        if done is None and task is not None and task.scheduled is not None:
+            due = task.scheduled  # snoozed by the user (⏳ on the task line)
         action = Action(
             id=ident,
             kind=kind,
@@ -235,7 +293,7 @@ class _Planner:
             channel=channel_for(note, kind, person),
             text=_text(kind, note, person, extra),
             person=person,
-            done=self.done_on(ident, due),
+            done=done,
         )
         self.actions.append(action)
         return action
@@ -243,8 +301,16 @@ class _Planner:
     # -- the rows of the playbook ---------------------------------------------------------
 
     def run(self) -> Plan:
-        offers = [a for a in self.apps if a.latest.status is Status.OFFER]
+        offers = sorted(
+            (a for a in self.apps if a.latest.status is Status.OFFER),
+            key=lambda o: (_offer_day(o.latest, self.today), o.key),
+        )
+        accepted = [a for a in self.apps if a.latest.status is Status.ACCEPTED]
         for app in self.apps:
+            elsewhere = [a for a in accepted if a is not app]
+            if elsewhere and app.latest.status.pending:
+                self.withdraw(app, elsewhere[0])
+                continue
             for note in app.notes:
                 self.per_interview(app, note)
             self.per_application(app, offers)
@@ -259,7 +325,9 @@ class _Planner:
                 a.id,
             )
         )
-        return Plan(tuple(self.actions), self.waiting())
+        return Plan(
+            tuple(self.actions), self.waiting(), tuple(self.problems), frozenset(self.closed)
+        )
 
     def superseded(self, app: Application, note: Interview) -> bool:
         """Per-interview actions stop applying once a decision came or a later round took place."""
@@ -274,40 +342,65 @@ class _Planner:
         day = note.day
         if note is app.latest and note.status is Status.SCHEDULED and day >= self.today:
             self.add(Kind.PREPARE, note, app, day)  # the interview day itself, never moved
+        keep = dt.timedelta(days=self.rules.thank_you_expires_days)
         for person in note.interviewers or (None,):
-            self.add(Kind.THANK_YOU_EMAIL, note, app, self.shift(day), person)
+            due = self.shift(day)
+            self.add(Kind.THANK_YOU_EMAIL, note, app, due, person, expires=due + keep)
         wants_note = (
             self.rules.thank_you_note if note.thank_you_note is None else note.thank_you_note
         )
         if wants_note:
             first = note.interviewers[0] if note.interviewers else None
             due = self.shift(day + dt.timedelta(days=self.rules.thank_you_note_days))
-            self.add(Kind.THANK_YOU_NOTE, note, app, due, first)
+            self.add(Kind.THANK_YOU_NOTE, note, app, due, first, expires=due + keep)
         for person in note.references:
             self.add(Kind.NOTIFY_REFERENCES, note, app, self.shift(day), person)
+
+    def decided_on(self, app: Application) -> dt.date:
+        """When the latest status was set: its `status_date`, but never before the last
+        follow-up the user did (a status edited by hand may keep an old date; `check` says so)."""
+        latest = app.latest
+        day = latest.status_date or latest.day or self.today
+        last = self.last_done(app)
+        if last is not None and day < last:
+            if latest.status_date is not None:
+                self.problems.append(
+                    Problem(
+                        latest.path,
+                        latest.status_date_line,
+                        f"status_date {latest.status_date.isoformat()} is before your last "
+                        f"follow-up ({last.isoformat()}); vaultfu dates the "
+                        f"{latest.status.value} {last.isoformat()} until you set the real "
+                        f"date: vaultfu set '{latest.path}' status_date YYYY-MM-DD",
+                    )
+                )
+            day = last
+        return day
 
     def per_application(self, app: Application, offers: list[Application]) -> None:
         latest = app.latest
         contact = latest.interviewers[0] if latest.interviewers else None
         status = latest.status
         if status.pending:
-            self.status_checks(app, contact)
-            outranked = [o for o in offers if o is not app and _ranks_higher(latest, o.latest)]
-            if outranked:  # tell them once, when the first offer that ranks lower came
-                offer = min(outranked, key=lambda o: (_offer_day(o.latest, self.today), o.key))
+            if self.status_checks(app, contact):
+                return  # closed by the user: nothing more to chase
+            offer = next((o for o in offers if _ranks_higher(latest, o.latest)), None)
+            if offer is not None:  # tell them once, when the first offer that ranks lower came
                 other = f"{offer.latest.company} ({offer.latest.role})"
                 when = self.shift(_offer_day(offer.latest, self.today))
                 self.add(Kind.COMPETING_OFFER, latest, app, when, contact, offer.key, other)
-        if status is Status.OFFER:
+            return
+        decided_on = self.decided_on(app)
+        if status in (Status.OFFER, Status.ACCEPTED, Status.DECLINED):
             if latest.offer_deadline:
                 margin = dt.timedelta(days=self.rules.offer_deadline_margin_days)
                 due = latest.offer_deadline - margin
-                due = to_friday(due) if self.rules.weekend_to_monday else due
+                due = to_friday(due, self.holidays) if self.rules.weekend_to_monday else due
             else:
-                base = latest.status_date or latest.day or self.today
+                base = decided_on if status is Status.OFFER else latest.day or decided_on
                 due = self.shift(base + dt.timedelta(days=self.rules.offer_response_days))
-            self.add(Kind.OFFER_RESPONSE, latest, app, due, contact)
-        decided_on = latest.status_date or latest.day or self.today
+            answered = None if status is Status.OFFER else decided_on
+            self.add(Kind.OFFER_RESPONSE, latest, app, due, contact, answered=answered)
         if status is Status.REJECTED:
             due = self.shift(decided_on + dt.timedelta(days=self.rules.rejection_thank_you_days))
             self.add(Kind.REJECTION_THANK_YOU, latest, app, due, contact)
@@ -318,31 +411,48 @@ class _Planner:
         if status is Status.REJECTED and latest.keep_in_touch:
             self.keep_in_touch(app, contact, decided_on)
 
-    def status_checks(self, app: Application, contact: Person | None) -> None:
+    def withdraw(self, app: Application, accepted: Application) -> None:
+        """An offer elsewhere was accepted: no more chasing, only a warm withdrawal."""
+        latest = app.latest
+        contact = latest.interviewers[0] if latest.interviewers else None
+        since = self.decided_on(accepted)
+        due = add_business_days(since, self.rules.withdraw_business_days, self.holidays)
+        other = f"{accepted.latest.company} ({accepted.latest.role})"
+        self.add(Kind.WITHDRAW, latest, app, self.shift(due), contact, accepted.key, other)
+
+    def status_checks(self, app: Application, contact: Person | None) -> bool:
+        """The status checks, the second and the move-on; True when the user closed the
+        application by ticking "move on"."""
         latest = app.latest
         if latest.day is not None and latest.day > self.today:
-            return  # the interview is still ahead: nothing to chase
+            return False  # the interview is still ahead: nothing to chase
         floor = latest.follow_up_on or (
             latest.decision_by + ONE_DAY if latest.decision_by else None
         )
         if latest.follow_up_on:  # they told you when: this wins
             due = latest.follow_up_on
         elif latest.decision_by:
-            due = add_business_days(latest.decision_by, self.rules.decision_grace_business_days)
+            due = add_business_days(
+                latest.decision_by, self.rules.decision_grace_business_days, self.holidays
+            )
         elif latest.day:
             due = latest.day + dt.timedelta(days=self.rules.status_check_days)
         else:
-            return
+            return False
         first = self.add(Kind.STATUS_CHECK, latest, app, self.shift(due), contact)
         if first is None or first.done is None:
-            return
+            return False
         due = first.done + dt.timedelta(days=self.rules.status_check_2_days)
         due = max(due, floor) if floor else due
         second = self.add(Kind.STATUS_CHECK_2, latest, app, self.shift(due), contact)
         if second is None or second.done is None:
-            return
+            return False
         due = second.done + dt.timedelta(days=self.rules.move_on_days)
-        self.add(Kind.MOVE_ON, latest, app, self.shift(due))
+        move_on = self.add(Kind.MOVE_ON, latest, app, self.shift(due))
+        if move_on is not None and move_on.done is not None:
+            self.closed.add(app.label)
+            return True
+        return False
 
     def keep_in_touch(self, app: Application, contact: Person | None, since: dt.date) -> None:
         for number in range(1, 1000):
@@ -357,7 +467,7 @@ class _Planner:
             for task in note.tasks:
                 if task.status is not TaskStatus.OPEN or task.is_vaultfu:
                     continue
-                due = task.due or task.scheduled or task.start or self.today
+                due = task.scheduled or task.due or task.start or self.today
                 self.actions.append(
                     Action(
                         id=user_task_id(note, task),
@@ -394,16 +504,18 @@ class _Planner:
                 last = action.due
 
     def waiting(self) -> tuple[Waiting, ...]:
-        """Applications with nothing due from you now: what they owe you, and by when."""
+        """Applications with nothing due from you now: what they owe you, and by when (the
+        date they named for a decision; `follow_up_on` is your date to write, not theirs)."""
         busy = {
             a.application
             for a in self.actions
             if a.done is None and a.due <= self.today and a.kind is not Kind.TASK
         }
+        withdrawing = {a.application for a in self.actions if a.kind is Kind.WITHDRAW}
         out = []
         for app in self.apps:
             latest = app.latest
-            if not latest.status.pending or app.label in busy:
+            if not latest.status.pending or app.label in busy | self.closed | withdrawing:
                 continue
             if latest.day is not None and latest.day > self.today:
                 continue
@@ -414,7 +526,7 @@ class _Planner:
                     note=latest.path,
                     company=latest.company,
                     owes=owes,
-                    by=latest.decision_by or latest.follow_up_on,
+                    by=latest.decision_by,
                 )
             )
         return tuple(out)

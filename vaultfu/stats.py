@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,9 +31,13 @@ class Stats:
         }
 
 
-def compute(interviews: Sequence[Interview]) -> Stats:
+def compute(interviews: Sequence[Interview], closed: Collection[str] = ()) -> Stats:
+    """The figures; `closed` names the applications the user closed by ticking "move on",
+    which count as closed whatever their notes' status still says."""
     apps = group_applications(interviews)
-    by_status = Counter(app.latest.status.value for app in apps)
+    by_status = Counter(
+        Status.CLOSED.value if app.label in closed else app.latest.status.value for app in apps
+    )
     weeks: Counter[str] = Counter()
     for note in interviews:
         if note.day:

@@ -123,10 +123,15 @@ def follow_up_ops(interview: Interview, wanted: Wanted) -> tuple[list[Mark], lis
     open tasks of actions that no longer apply are cancelled."""
     present = {t.id for t in interview.tasks if t.id}
     marks: list[Mark] = []
-    if wanted.cancel_stale:
-        for task in interview.tasks:
-            if task.is_vaultfu and task.status is TaskStatus.OPEN and task.id not in wanted.actions:
+    for task in interview.tasks:
+        if not task.is_vaultfu or task.status is not TaskStatus.OPEN:
+            continue
+        action = wanted.actions.get(task.id or "")
+        if action is None:
+            if wanted.cancel_stale:  # it no longer applies
                 marks.append((task.line, "-", f"❌ {wanted.today.isoformat()}"))
+        elif action.done is not None:  # the facts say it was done (an offer answered)
+            marks.append((task.line, "x", f"✅ {action.done.isoformat()}"))
     new_lines, sections = [], []
     for ident in wanted.by_note.get(interview.path, ()):
         action = wanted.actions[ident]
@@ -199,8 +204,8 @@ def agenda_ticks(text: str | None, rel: str, today: dt.date) -> Ticks:
         return {}
     ticks: Ticks = {}
     for task in parse_structure(region, 1, rel).tasks:
-        if task.id and task.status is not TaskStatus.OPEN:
-            ticks[task.id] = (task.status, today)
+        if task.id and task.status is not TaskStatus.OPEN:  # dated as the Tasks plugin dated it
+            ticks[task.id] = (task.status, task.done or task.cancelled or today)
     return ticks
 
 
