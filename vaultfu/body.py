@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -10,7 +11,7 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 
-from .model import Problem, Task, TaskStatus
+from .model import DraftMark, Problem, Task, TaskStatus
 
 
 @lru_cache(maxsize=1)
@@ -130,7 +131,8 @@ def parse_task_text(text: str, line: int, path: str) -> tuple[Task | None, Probl
                 problem = Problem(path, line, f"task date '{value}' is not a real date")
         elif name == "id":
             values["id"] = value
-    task = Task(line=line, status=status, description=parts.description, **values)
+    words = text[box.end() : box.end() + parts.text_end].strip()
+    task = Task(line=line, status=status, description=parts.description, text=words, **values)
     return task, problem
 
 
@@ -180,3 +182,56 @@ def find_tasks(body: str, body_line: int, path: str) -> Structure:
     if not _MAYBE_TASK.search(body):
         return Structure((), (), ())
     return parse_structure(body, body_line, path)
+
+
+# ---------------------------------------------------------------------------------------------
+# vaultfu's draft sections, by the mark each keeps on its last line.
+
+_MARK = re.compile(
+    r"%% vaultfu draft (vf-[0-9a-f]{10}) (\d{4}-\d{2}-\d{2}) ([0-9a-f]{10}) ([0-9a-f]{10}) %%"
+)
+_LINES = re.compile(r"[^\r\n]*(?:\r\n|\n|\r|$)")
+
+
+def draft_mark(ident: str, due: dt.date, facts: str, written: str) -> str:
+    return f"%% vaultfu draft {ident} {due.isoformat()} {facts} {written} %%"
+
+
+def section_hash(section: str) -> str:
+    """A hash of a draft section (its heading to the line before its mark), whatever the
+    note's line endings."""
+    lines = [line.rstrip("\r\n") for line in _LINES.findall(section)]
+    text = "\n".join(lines).rstrip("\n")
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
+
+
+def find_drafts(body: str, body_line: int) -> tuple[DraftMark, ...]:
+    """vaultfu's draft sections in a body: each from its `## ` heading to its mark."""
+    if "%% vaultfu draft " not in body:
+        return ()
+    lines = _LINES.findall(body)
+    found: list[DraftMark] = []
+    for index, line in enumerate(lines):
+        mark = _MARK.fullmatch(line.strip())
+        if not mark:
+            continue
+        start = next((i for i in range(index - 1, -1, -1) if lines[i].startswith("## ")), None)
+        if start is None:
+            continue
+        try:
+            due = dt.date.fromisoformat(mark.group(2))
+        except ValueError:
+            continue
+        written = section_hash("".join(lines[start:index]))
+        found.append(
+            DraftMark(
+                id=mark.group(1),
+                due=due,
+                facts=mark.group(3),
+                start=body_line + start,
+                end=body_line + index,
+                intact=written == mark.group(4),
+                heading=lines[start][3:].strip(),
+            )
+        )
+    return tuple(found)

@@ -102,6 +102,16 @@ def parse_config(text: str) -> Config:
         raise ConfigError(f"{CONFIG_NAME}: 'playbook' must be a table ([playbook])")
     playbook = Playbook(**_build(Playbook, playbook_table, "playbook."))
     config = Config(**_build(Config, data, ""), playbook=playbook)
+    if playbook.holidays_country:
+        import holidays
+
+        try:
+            holidays.country_holidays(playbook.holidays_country)
+        except NotImplementedError:
+            raise ConfigError(
+                f"{CONFIG_NAME}: 'playbook.holidays_country' {playbook.holidays_country!r} is not "
+                'a country the holidays package knows (e.g. "US", "GB", "DE")'
+            ) from None
     agenda = PurePosixPath(config.agenda.replace("\\", "/"))
     if agenda.is_absolute() or ".." in agenda.parts or not config.agenda.strip():
         raise ConfigError(f"{CONFIG_NAME}: 'agenda' must be a path inside the vault")

@@ -6,9 +6,12 @@ A value the note does not give shows as a visible `[placeholder]`, never as `Non
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from .body import draft_mark, section_hash
 from .model import Action, Interview, Kind
 
 KIND_LABEL = {
@@ -107,7 +110,19 @@ def render(template: str, values: dict[str, Any]) -> str:
     return text.strip("\n")
 
 
+def facts_hash(values: dict[str, Any]) -> str:
+    """What a draft is rendered from, in 10 hex digits: when it changes, the draft is stale."""
+    text = json.dumps(values, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
+
+
 def draft_section(action: Action, note: Interview, template: str, user_name: str | None) -> str:
-    """The section appended to the note: a heading and the rendered message (`\\n` lines)."""
-    body = render(template, context(action, note, user_name))
-    return f"## {heading(action)}\n\n{body}\n"
+    """The section appended to the note: a heading, the rendered message, and vaultfu's mark
+    (`\\n` lines). The mark (an Obsidian comment, hidden in reading view) says which follow-up
+    the draft is for, its due date, what it was rendered from, and a hash of the section as
+    written: while the section still matches it, vaultfu may bring it up to date; once the user
+    edits it, never again."""
+    values = context(action, note, user_name)
+    section = f"## {heading(action)}\n\n{render(template, values)}"
+    mark = draft_mark(action.id, action.due, facts_hash(values), section_hash(section))
+    return f"{section}\n{mark}\n"

@@ -7,7 +7,10 @@ its BOM (the disk layer keeps that); the note's own line ending is used for ever
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+
+from .body import split_task
 
 BEGIN = "%% vaultfu:begin %%"
 END = "%% vaultfu:end %%"
@@ -120,6 +123,39 @@ def set_task_mark(text: str, line: int, mark: str, stamp: str | None) -> str:
         content += stamp if content.endswith((" ", "\t")) else f" {stamp}"
     lines[line - 1] = content + ending
     return "".join(lines)
+
+
+def update_task_line(text: str, line: int, words: str, due: dt.date) -> str:
+    """Bring a task line vaultfu wrote up to date: its words (before the fields) and its 📅.
+    Everything else on the line stays: the checkbox, the user's tags, block id, ⏳ and the
+    other fields, in their places."""
+    lines = lines_of(text)
+    content = lines[line - 1].rstrip("\r\n")
+    ending = lines[line - 1][len(content) :]
+    box = _BOX.match(content)
+    if not box:
+        raise ValueError(f"line {line} is not a task line")
+    head, rest = content[: box.end()], content[box.end() :]
+    parts = split_task(rest)
+    if "due" in parts.fields:
+        _, start, end = parts.fields["due"]
+        rest = rest[:start] + due.isoformat() + rest[end:]
+        tail = rest[parts.text_end :]
+    else:
+        tail = f" 📅 {due.isoformat()}" + rest[parts.text_end :]
+    lines[line - 1] = f"{head} {words}{tail}{ending}"
+    return "".join(lines)
+
+
+def replace_lines(text: str, first: int, last: int, new: str) -> str:
+    """Replace the 1-based lines `first` to `last` (inclusive) by `new` (`\\n` lines), in the
+    note's own line endings; the last line keeps its ending."""
+    nl = newline_of(text)
+    lines = lines_of(text)
+    old_last = lines[last - 1]
+    ending = old_last[len(old_last.rstrip("\r\n")) :]
+    body = nl.join(new.rstrip("\n").split("\n")) + ending
+    return "".join(lines[: first - 1]) + body + "".join(lines[last:])
 
 
 def is_follow_ups(level: int, title: str) -> bool:

@@ -98,10 +98,24 @@ class Task:
     done: dt.date | None = None
     cancelled: dt.date | None = None
     id: str | None = None
+    text: str = ""  # the words before the fields (the description without its trailing tags)
 
     @property
     def is_vaultfu(self) -> bool:
         return self.id is not None and self.id.startswith("vf-")
+
+
+@dataclass(frozen=True)
+class DraftMark:
+    """A draft section vaultfu wrote, found by the mark it keeps on the section's last line."""
+
+    id: str  # the follow-up's id
+    due: dt.date  # its due date when the draft was written
+    facts: str  # a hash of what the draft was rendered from
+    start: int  # the file line of the section's `## Draft` heading
+    end: int  # the file line of the mark
+    intact: bool  # the section is still exactly what vaultfu wrote
+    heading: str  # the heading's text, without `## `
 
 
 @dataclass(frozen=True)
@@ -142,6 +156,7 @@ class Interview:
     application: str | None = None
     tasks: tuple[Task, ...] = ()
     status_date_line: int | None = None  # where `status_date` is written, for messages
+    drafts: tuple[DraftMark, ...] = ()  # the draft sections vaultfu wrote, by their marks
 
     @property
     def name(self) -> str:

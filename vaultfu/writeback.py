@@ -12,23 +12,40 @@ from dataclasses import dataclass, field, replace
 
 from .body import parse_structure
 from .config import Config
-from .drafts import DraftError, draft_section, heading
-from .edits import append_sections, insert_tasks, is_follow_ups, region_of, set_task_mark
+from .drafts import DraftError, context, draft_section, facts_hash, heading
+from .edits import (
+    append_sections,
+    insert_tasks,
+    is_follow_ups,
+    region_of,
+    replace_lines,
+    set_task_mark,
+    update_task_line,
+)
 from .front import find_frontmatter
-from .model import Action, Interview, Kind, Problem, TaskStatus
+from .model import Action, DraftMark, Interview, Kind, Problem, TaskStatus
 from .notes import parse_text
 from .playbook import Plan, plan, user_task_id
 
 
-def note_task_line(action: Action, draft: str | None, done: dt.date | None = None) -> str:
-    """The task line vaultfu writes into an interview note."""
+def task_words(action: Action, draft: str | None) -> str:
+    """The words of vaultfu's task line for an action: what to do, how, and its draft."""
     parts = [action.text]
     if action.channel.value != "none":
         parts.append(action.channel.value)
     if draft:
         parts.append(f"[[#{draft}|draft]]")
+    return " · ".join(parts)
+
+
+def note_task_line(action: Action, draft: str | None, done: dt.date | None = None) -> str:
+    """The task line vaultfu writes into an interview note."""
     box, stamp = ("x", f" ✅ {done.isoformat()}") if done else (" ", "")
-    return f"- [{box}] {' · '.join(parts)} 📅 {action.due.isoformat()} 🆔 {action.id}{stamp}"
+    words = task_words(action, draft)
+    return f"- [{box}] {words} 📅 {action.due.isoformat()} 🆔 {action.id}{stamp}"
+
+
+_DRAFT_LINK = re.compile(r"\[\[#([^\]|]+)\|draft\]\]")
 
 
 @dataclass(frozen=True)
@@ -42,6 +59,8 @@ class Wanted:
     materialize: frozenset[str] = frozenset()  # ids whose task (and draft) belong in the notes
     force_drafts: frozenset[str] = frozenset()  # ids to draft again even with a task present
     drafts: Mapping[str, str] = field(default_factory=dict)  # id → rendered section
+    redrafts: Mapping[str, str] = field(default_factory=dict)  # id → a stale draft, brought
+    # up to date (only drafts still exactly as vaultfu wrote them)
     cancel_stale: bool = True
 
     @functools.cached_property
@@ -118,11 +137,31 @@ def _follow_ups_section(text: str, rel: str, config: Config) -> tuple[int, int] 
     return None
 
 
-def follow_up_ops(interview: Interview, wanted: Wanted) -> tuple[list[Mark], list[str], list[str]]:
+Refresh = tuple[int, str, dt.date]  # (line, words, due) of an open task line of vaultfu's
+Redraft = tuple[int, int, str]  # (first line, last line, new section) of a draft of vaultfu's
+
+
+@dataclass(frozen=True)
+class Ops:
+    """Phase two's edits of one note, decided from its parsed tasks and drafts."""
+
+    marks: list[Mark]
+    refresh: list[Refresh]
+    redraft: list[Redraft]
+    new_lines: list[str]
+    sections: list[str]
+
+    def __bool__(self) -> bool:
+        return bool(self.marks or self.refresh or self.redraft or self.new_lines or self.sections)
+
+
+def follow_up_ops(interview: Interview, wanted: Wanted) -> Ops:
     """Phase two, decided from a note's tasks: due actions get their task line (and draft);
-    open tasks of actions that no longer apply are cancelled."""
+    open tasks of actions that no longer apply are cancelled; vaultfu's open task lines and
+    unedited drafts follow the facts."""
     present = {t.id for t in interview.tasks if t.id}
     marks: list[Mark] = []
+    refresh: list[Refresh] = []
     for task in interview.tasks:
         if not task.is_vaultfu or task.status is not TaskStatus.OPEN:
             continue
@@ -132,6 +171,17 @@ def follow_up_ops(interview: Interview, wanted: Wanted) -> tuple[list[Mark], lis
                 marks.append((task.line, "-", f"❌ {wanted.today.isoformat()}"))
         elif action.done is not None:  # the facts say it was done (an offer answered)
             marks.append((task.line, "x", f"✅ {action.done.isoformat()}"))
+        elif action.kind is not Kind.TASK:
+            link = _DRAFT_LINK.search(task.text)
+            draft = heading(action) if action.id in wanted.redrafts else None
+            words = task_words(action, draft or (link.group(1) if link else None))
+            if words != task.text or action.due != task.due:
+                refresh.append((task.line, words, action.due))
+    redraft = [
+        (mark.start, mark.end, wanted.redrafts[mark.id])
+        for mark in interview.drafts
+        if mark.id in wanted.redrafts and mark.intact
+    ]
     new_lines, sections = [], []
     for ident in wanted.by_note.get(interview.path, ()):
         action = wanted.actions[ident]
@@ -142,18 +192,22 @@ def follow_up_ops(interview: Interview, wanted: Wanted) -> tuple[list[Mark], lis
                 sections.append(draft)
         elif ident in wanted.force_drafts and draft:
             sections.append(draft)
-    return marks, new_lines, sections
+    return Ops(marks, refresh, redraft, new_lines, sections)
 
 
 def add_follow_ups(text: str, rel: str, config: Config, wanted: Wanted) -> str:
     interview = _interview_of(text, rel, config)
     if interview is None:
         return text
-    marks, new_lines, sections = follow_up_ops(interview, wanted)
-    for line, mark, stamp in marks:
+    ops = follow_up_ops(interview, wanted)
+    for line, mark, stamp in ops.marks:
         text = set_task_mark(text, line, mark, stamp)
-    text = insert_tasks(text, _follow_ups_section(text, rel, config), new_lines)
-    return append_sections(text, sections)
+    for line, words, due in ops.refresh:
+        text = update_task_line(text, line, words, due)
+    for first, last, section in sorted(ops.redraft, reverse=True):  # from the bottom up
+        text = replace_lines(text, first, last, section)
+    text = insert_tasks(text, _follow_ups_section(text, rel, config), ops.new_lines)
+    return append_sections(text, ops.sections)
 
 
 def action_order(action: Action) -> tuple[dt.date, str, str]:
@@ -258,8 +312,7 @@ def plan_notes(
     changes: dict[str, str] = {}
     for note in interviews:
         rel = note.path
-        marks, new_lines, sections = follow_up_ops(note, wanted)
-        if not (marks or new_lines or sections or rel in ticked):
+        if not (follow_up_ops(note, wanted) or rel in ticked):
             continue
         before = text_of(rel)
         new = add_follow_ups(ticked.get(rel, before), rel, config, wanted)
@@ -315,6 +368,28 @@ def build_wanted(
         except (DraftError, OSError, UnicodeDecodeError) as exc:
             where = f".vaultfu/templates/{action.kind.value}.md"
             problems.append(Problem(where, None, f"template cannot be used: {exc}"))
+    redrafts: dict[str, str] = {}
+    for note in interviews if config.write_notes else ():
+        for mark in note.drafts:
+            known = by_id.get(mark.id)
+            if known is None or known.done is not None or known.note != note.path:
+                continue
+            action = known
+            values = context(action, note, config.user_name)
+            if facts_hash(values) == mark.facts:
+                continue  # written from the facts as they are
+            if not mark.intact:
+                problems.append(Problem(note.path, mark.start, _stale(mark, action, note)))
+                continue
+            try:
+                if action.kind not in templates:
+                    templates[action.kind] = template(action.kind.value)
+                redrafts[mark.id] = draft_section(
+                    action, note, templates[action.kind], config.user_name
+                )
+            except (DraftError, OSError, UnicodeDecodeError) as exc:
+                where = f".vaultfu/templates/{action.kind.value}.md"
+                problems.append(Problem(where, None, f"template cannot be used: {exc}"))
     return Wanted(
         today=day,
         ticks=ticks,
@@ -322,5 +397,24 @@ def build_wanted(
         materialize=frozenset(materialize),
         force_drafts=frozenset(force),
         drafts=drafts,
+        redrafts=redrafts,
         cancel_stale=config.write_notes,
     )
+
+
+def _stale(mark: DraftMark, action: Action, note: Interview) -> str:
+    """Why an edited draft is out of date, in the words of the fact that changed."""
+    if action.kind is Kind.OFFER_RESPONSE and note.offer_deadline:
+        why = f"the deadline is now {_day(note.offer_deadline)}"
+    elif action.due != mark.due:
+        why = f"it is now due {_day(action.due)}, not {_day(mark.due)}"
+    else:
+        why = "the facts it was written from changed (a name, an address, a date)"
+    return (
+        f"your edited draft '{mark.heading}' is out of date: {why}; vaultfu leaves your "
+        "edits alone (`vaultfu draft NOTE --force` writes a fresh one below it)"
+    )
+
+
+def _day(day: dt.date) -> str:
+    return f"{day:%a} {day.day} {day:%b}"
