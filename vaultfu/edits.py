@@ -111,7 +111,8 @@ def lines_of(text: str) -> list[str]:
 
 def set_task_mark(text: str, line: int, mark: str, stamp: str | None) -> str:
     """Flip the checkbox on a 1-based `line` to `mark` (`x`, `-` or ` `) and append `stamp`
-    (like `✅ 2026-11-24`) at the end of that line. Nothing else on the line changes."""
+    (like `✅ 2026-11-24`) at the end of that line, before a block id (` ^abc`), which the Tasks
+    plugin reads only as the very last thing. Nothing else on the line changes."""
     lines = lines_of(text)
     content = lines[line - 1].rstrip("\r\n")
     ending = lines[line - 1][len(content) :]
@@ -119,9 +120,12 @@ def set_task_mark(text: str, line: int, mark: str, stamp: str | None) -> str:
     if not box:
         raise ValueError(f"line {line} is not a task line")
     content = content[: box.start(2)] + mark + content[box.end(2) :]
-    if stamp and not content.rstrip().endswith(stamp):
-        content += stamp if content.endswith((" ", "\t")) else f" {stamp}"
-    lines[line - 1] = content + ending
+    link = split_task(content[box.end() :]).fields.get("block_link")
+    cut = box.end() + link[1] - 1 if link else len(content)  # a block id stays last
+    head, tail = content[:cut], content[cut:]
+    if stamp and not head.rstrip().endswith(stamp):
+        head += stamp if head.endswith((" ", "\t")) else f" {stamp}"
+    lines[line - 1] = head + tail + ending
     return "".join(lines)
 
 

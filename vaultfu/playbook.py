@@ -467,6 +467,8 @@ class _Planner:
             for task in note.tasks:
                 if task.status is not TaskStatus.OPEN or task.is_vaultfu:
                     continue
+                if "🆔 vf-" in task.description:
+                    continue  # vaultfu's own line, its id hidden by text after a block id
                 due = task.scheduled or task.due or task.start or self.today
                 self.actions.append(
                     Action(

@@ -23,7 +23,7 @@ from .edits import (
     update_task_line,
 )
 from .front import find_frontmatter
-from .model import Action, DraftMark, Interview, Kind, Problem, TaskStatus
+from .model import Action, DraftMark, Interview, Kind, Problem, Task, TaskStatus
 from .notes import parse_text
 from .playbook import Plan, plan, user_task_id
 
@@ -43,6 +43,21 @@ def note_task_line(action: Action, draft: str | None, done: dt.date | None = Non
     box, stamp = ("x", f" ✅ {done.isoformat()}") if done else (" ", "")
     words = task_words(action, draft)
     return f"- [{box}] {words} 📅 {action.due.isoformat()} 🆔 {action.id}{stamp}"
+
+
+_LOOSE_ID = re.compile(r"🆔\ufe0f? *(vf-[0-9a-f]{10})\b")
+
+
+def ids_present(tasks: Iterable[Task]) -> set[str]:
+    """The ids on task lines, also where a user's edit hid it from the Tasks plugin's reading
+    (text after a block id): such a line is still the task, and is never written twice."""
+    found = set()
+    for task in tasks:
+        if task.id:
+            found.add(task.id)
+        if "🆔" in task.description:
+            found.update(_LOOSE_ID.findall(task.description))
+    return found
 
 
 _DRAFT_LINK = re.compile(r"\[\[#([^\]|]+)\|draft\]\]")
@@ -159,7 +174,7 @@ def follow_up_ops(interview: Interview, wanted: Wanted) -> Ops:
     """Phase two, decided from a note's tasks: due actions get their task line (and draft);
     open tasks of actions that no longer apply are cancelled; vaultfu's open task lines and
     unedited drafts follow the facts."""
-    present = {t.id for t in interview.tasks if t.id}
+    present = ids_present(interview.tasks)
     marks: list[Mark] = []
     refresh: list[Refresh] = []
     for task in interview.tasks:
@@ -335,7 +350,7 @@ def build_wanted(
     problems: list[Problem],
 ) -> Wanted:
     by_path = {n.path: n for n in interviews}
-    present = {t.id for n in interviews for t in n.tasks if t.id}
+    present = ids_present(t for n in interviews for t in n.tasks)
     lead = dt.timedelta(days=config.lead_days)
     materialize: set[str] = set()
     force: set[str] = set()

@@ -1,0 +1,108 @@
+"""Living with vaultfu: runs on successive days, through the command line, with the user's edits
+between them made on the real files as Obsidian, the Tasks plugin or an editor makes them.
+
+After every run the vault must hold: every vaultfu id on at most one task line; every open one
+in the notes also open in the agenda, with the same 📅; and a second run the same day writes
+nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from vaultfu.body import parse_structure
+from vaultfu.cli import main
+from vaultfu.edits import region_of
+from vaultfu.front import find_frontmatter
+from vaultfu.model import Task, TaskStatus
+
+from .conftest import Vault
+
+
+def tasks_of(text: str) -> tuple[Task, ...]:
+    block = find_frontmatter(text)
+    offset, line = (block.body_offset, block.body_line) if block else (0, 1)
+    return parse_structure(text[offset:], line, "n.md").tasks
+
+
+class Replay:
+    def __init__(self, vault: Vault, agenda: str = "Agenda.md") -> None:
+        self.vault = vault
+        self.agenda = agenda
+        self.runner = CliRunner()
+        self.today = ""
+
+    def run(self, *args: str) -> str:
+        result = self.runner.invoke(main, [*args, "--vault", str(self.vault.root)])
+        assert result.exit_code in (0, 1), result.output
+        assert "Traceback" not in result.output, result.output
+        return result.output
+
+    def day(self, iso: str) -> str:
+        """`vaultfu agenda --today DAY`, then the same again: the second writes nothing."""
+        self.today = iso
+        out = self.run("agenda", "--today", iso)
+        before = self.vault.snapshot()
+        self.run("agenda", "--today", iso)
+        assert self.vault.snapshot() == before, f"a second run on {iso} wrote again"
+        self.check()
+        return out
+
+    # -- what the user does between runs ---------------------------------------------------
+
+    def edit(self, rel: str, old: str, new: str) -> None:
+        """An edit made in place (Obsidian's editor and its properties panel write in place)."""
+        path = self.vault.root / rel
+        text = path.read_text(encoding="utf-8")
+        assert old in text, (old, text)
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    def line(self, rel: str, ident: str) -> str:
+        (found,) = [x for x in self.vault.read(rel).splitlines() if f"🆔 {ident}" in x]
+        return found
+
+    def tick_in_agenda(self, ident: str, on: str) -> None:
+        """The Tasks plugin's toggle: the box ticked, the line written again in its own field
+        order (🆔 before 📅), with ✅ and the day it was ticked."""
+        line = self.line(self.agenda, ident)
+        due = re.search(r"📅 (\S+)", line)
+        assert due is not None
+        words = line[len("- [ ] ") : line.index(" 📅 ")]
+        self.edit(self.agenda, line, f"- [x] {words} 🆔 {ident} 📅 {due.group(1)} ✅ {on}")
+
+    def ids(self, rel: str, kind_words: str) -> list[str]:
+        """The ids of the task lines in a note whose words contain `kind_words`."""
+        return [t.id for t in tasks_of(self.vault.read(rel)) if t.id and kind_words in t.text]
+
+    # -- what must hold after every run ----------------------------------------------------
+
+    def check(self) -> None:
+        seen: dict[str, str] = {}
+        open_in_notes: dict[str, dt.date | None] = {}
+        for path in sorted(self.vault.root.rglob("*.md")):
+            rel = path.relative_to(self.vault.root).as_posix()
+            if rel == self.agenda:
+                continue
+            for task in tasks_of(path.read_text(encoding="utf-8")):
+                if not task.is_vaultfu or task.id is None:
+                    continue
+                assert task.id not in seen, f"{task.id} on two lines: {seen[task.id]}, {rel}"
+                seen[task.id] = rel
+                if task.status is TaskStatus.OPEN:
+                    open_in_notes[task.id] = task.due
+        agenda = self.agenda_tasks()
+        for ident, due in open_in_notes.items():
+            assert ident in agenda, f"{self.today}: {ident} open in {seen[ident]}, not in agenda"
+            assert agenda[ident] == due, f"{self.today}: {ident} 📅 {due} in note, {agenda[ident]}"
+
+    def agenda_tasks(self) -> dict[str, dt.date | None]:
+        path: Path = self.vault.root / self.agenda
+        region = region_of(path.read_text(encoding="utf-8")) or ""
+        return {
+            t.id: t.due
+            for t in parse_structure(region, 1, self.agenda).tasks
+            if t.id and t.status is TaskStatus.OPEN
+        }

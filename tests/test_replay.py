@@ -1,0 +1,244 @@
+"""The job search as it changes (issue 11's cases): each replayed over several days, with the
+user's edits between runs made on real files."""
+
+from __future__ import annotations
+
+from .conftest import Vault, note
+from .replay import Replay, tasks_of
+
+GLOBEX = "Interviews/globex.md"
+ACME = "Interviews/acme.md"
+
+
+def offer(deadline: str = "2026-11-24", extra: str = "") -> str:
+    return note(
+        f"""
+        ---
+        type: interview
+        company: Globex
+        role: Backend Engineer
+        date: 2026-11-05T10:00
+        interviewers:
+          - Hank Scorpio <hank@globex.com>
+        status: offer
+        status_date: 2026-11-19
+        offer_deadline: {deadline}
+        {extra}
+        ---
+        The offer.
+        """
+    )
+
+
+def waiting(date: str = "2026-11-10T14:00", extra: str = "") -> str:
+    return note(
+        f"""
+        ---
+        type: interview
+        company: Acme Corp
+        role: Senior Backend Engineer
+        date: {date}
+        interviewers:
+          - Jane Doe <jane@acme.com>
+        status: waiting
+        thank_you_note: false
+        {extra}
+        ---
+        Notes.
+        """
+    )
+
+
+def test_1_a_moved_deadline_moves_the_task_line_and_its_draft(vault: Vault) -> None:
+    vault.write(GLOBEX, offer(), raw=True)
+    r = Replay(vault)
+    r.day("2026-11-22")
+    (ident,) = r.ids(GLOBEX, "Answer the offer")
+    assert "📅 2026-11-23" in r.line(GLOBEX, ident) and "Tue 24 Nov" in r.line(GLOBEX, ident)
+    r.edit(GLOBEX, "offer_deadline: 2026-11-24", "offer_deadline: 2026-11-27")
+    r.day("2026-11-23")
+    line = r.line(GLOBEX, ident)
+    assert "📅 2026-11-26" in line and "Fri 27 Nov" in line and "Tue 24 Nov" not in line
+    assert r.agenda_tasks()[ident].isoformat() == "2026-11-26"  # type: ignore[union-attr]
+    text = vault.read(GLOBEX)
+    assert "until Friday 27 November" in text and "Tuesday 24 November" not in text
+    assert text.count("## Draft —") == 1
+    assert f"[[#Draft — offer answer to Hank Scorpio (26 Nov)|draft]] 📅 2026-11-26 🆔 {ident}" in (
+        line
+    )
+    # a fixed status_date moves an offer with no deadline the same way
+    r.edit(GLOBEX, "offer_deadline: 2026-11-27\n", "")
+    r.day("2026-11-23")
+    assert "📅 2026-11-23" in r.line(GLOBEX, ident)  # status_date 19 Nov + 3 days, a Sunday
+    r.edit(GLOBEX, "status_date: 2026-11-19", "status_date: 2026-11-20")
+    r.day("2026-11-23")
+    assert "📅 2026-11-23" in r.line(GLOBEX, ident)  # 23 Nov, a Monday
+    assert vault.read(GLOBEX).count("## Draft —") == 1
+
+
+def test_1_an_edited_draft_is_left_and_said_to_be_stale(vault: Vault) -> None:
+    vault.write(GLOBEX, offer(), raw=True)
+    r = Replay(vault)
+    r.day("2026-11-22")
+    r.edit(GLOBEX, "[Choose one:", "I am delighted to accept. [Choose one:")
+    mine = vault.read(GLOBEX)
+    r.edit(GLOBEX, "offer_deadline: 2026-11-24", "offer_deadline: 2026-11-27")
+    edited = vault.read(GLOBEX)
+    out = r.day("2026-11-23")
+    text = vault.read(GLOBEX)
+    draft = edited[edited.index("## Draft —") :]
+    assert draft in text  # the user's draft, byte for byte
+    assert "out of date" in out and "the deadline is now Fri 27 Nov" in out
+    assert "out of date" in vault.read("Agenda.md")
+    assert mine != edited
+
+
+def test_2_a_status_edited_by_hand_is_dated_after_the_last_follow_up(vault: Vault) -> None:
+    vault.write(ACME, waiting("2026-11-02T10:00", "status_date: 2026-11-06"), raw=True)
+    r = Replay(vault)
+    r.day("2026-11-09")
+    (check,) = r.ids(ACME, "Follow up with")
+    r.tick_in_agenda(check, "2026-11-23")
+    r.day("2026-11-23")
+    r.edit(ACME, "status: waiting", "status: rejected")
+    out = r.day("2026-11-24")
+    (thanks,) = r.ids(ACME, "for the decision")
+    assert "📅 2026-11-24" in r.line(ACME, thanks)  # the check done 23 Nov + 1 day
+    assert "late" not in r.line("Agenda.md", thanks)
+    assert "## Draft — thank-you after the decision to Jane Doe (24 Nov)" in vault.read(ACME)
+    checked = r.run("check")
+    assert f"{ACME}:" in checked and "status_date 2026-11-06" in checked
+    assert f"vaultfu set '{ACME}' status_date" in checked
+    assert "status_date 2026-11-06" in out
+
+
+def test_3_accepting_an_offer_stops_the_chasing_and_asks_to_withdraw(vault: Vault) -> None:
+    vault.write(GLOBEX, offer(), raw=True)
+    vault.write(ACME, waiting(), raw=True)
+    r = Replay(vault)
+    r.day("2026-11-17")
+    (check,) = r.ids(ACME, "Follow up with")
+    r.run("set", str(vault.root / GLOBEX), "status", "accepted", "--on", "2026-11-20")
+    r.day("2026-11-20")
+    assert r.line(ACME, check).startswith("- [-] ")  # cancelled, once
+    assert "Withdraw from Acme Corp" in vault.read("Agenda.md")
+    r.day("2026-11-22")
+    (withdraw,) = r.ids(ACME, "Withdraw from")
+    assert "📅 2026-11-23" in r.line(ACME, withdraw)  # the next business day after Friday
+    assert "accepted an offer from Globex" in r.line(ACME, withdraw)
+    assert "Subject: Withdrawing my application" in vault.read(ACME)
+    agenda = vault.read("Agenda.md")
+    assert "Follow up with" not in agenda and "Check in a second" not in agenda
+    r.day("2026-12-20")
+    agenda = vault.read("Agenda.md")
+    assert "Check in a second" not in agenda and "Tell Jane" not in agenda
+
+
+def test_4_declining_an_offer_answers_it(vault: Vault) -> None:
+    vault.write(GLOBEX, offer(), raw=True)
+    r = Replay(vault)
+    r.day("2026-11-22")
+    (ident,) = r.ids(GLOBEX, "Answer the offer")
+    r.run("set", str(vault.root / GLOBEX), "status", "declined", "--on", "2026-11-23")
+    r.day("2026-11-23")
+    assert r.line(GLOBEX, ident).startswith("- [x] ")
+    assert r.line(GLOBEX, ident).endswith("✅ 2026-11-23")
+
+
+def test_5_ticking_move_on_closes_the_application(vault: Vault) -> None:
+    vault.write(ACME, waiting("2026-10-01T10:00"), raw=True)
+    r = Replay(vault)
+    r.day("2026-10-08")
+    (first,) = r.ids(ACME, "Follow up with")
+    r.tick_in_agenda(first, "2026-10-08")
+    r.day("2026-10-15")
+    (second,) = r.ids(ACME, "Check in a second")
+    r.tick_in_agenda(second, "2026-10-15")
+    r.day("2026-10-29")
+    (move_on,) = r.ids(ACME, "close Acme Corp")
+    agenda = vault.read("Agenda.md")
+    assert '"waiting" : 1' in agenda
+    r.tick_in_agenda(move_on, "2026-10-29")
+    r.day("2026-10-30")
+    agenda = vault.read("Agenda.md")
+    assert "Waiting on them" not in agenda and "Acme Corp" not in agenda.split("## Pipeline")[0]
+    assert '"closed" : 1' in agenda and '"waiting"' not in agenda
+    assert '"closed": 1' in r.run("stats", "--json").replace(" :", ":")
+
+
+def test_6_a_tick_keeps_the_day_it_was_ticked(vault: Vault) -> None:
+    vault.write(ACME, waiting("2026-11-10T14:00"), raw=True)
+    r = Replay(vault)
+    r.day("2026-11-17")
+    (check,) = r.ids(ACME, "Follow up with")
+    r.tick_in_agenda(check, "2026-11-19")
+    r.day("2026-11-20")
+    assert r.line(ACME, check).endswith("✅ 2026-11-19")
+    (second,) = r.ids(ACME, "Check in a second") or [None]
+    agenda = vault.read("Agenda.md")
+    assert "📅 2026-11-26" in agenda  # 19 Nov + 7 days, not 20 Nov + 7
+    assert second is None  # not due yet: its line is not written before its day
+
+
+def test_7_thank_yous_expire_instead_of_showing_weeks_late(vault: Vault) -> None:
+    vault.write(ACME, waiting("2026-10-29T10:00", "thank_you_note: true").replace(
+        "thank_you_note: false\n", ""
+    ), raw=True)
+    r = Replay(vault)
+    r.day("2026-11-22")  # logged 24 days late
+    agenda = vault.read("Agenda.md")
+    assert "thank-you" not in agenda and "Follow up with" in agenda
+    assert not r.ids(ACME, "thank-you")
+    fresh = "Interviews/fresh.md"
+    vault.write(fresh, waiting("2026-11-23T10:00").replace("Acme Corp", "Initech"), raw=True)
+    r.day("2026-11-23")
+    (thanks,) = r.ids(fresh, "thank-you")
+    r.day("2026-11-30")  # a week: still worth sending
+    assert r.line(fresh, thanks).startswith("- [ ] ")
+    r.day("2026-12-01")  # past the week: cancelled, once
+    assert r.line(fresh, thanks).startswith("- [-] ") and "❌ 2026-12-01" in r.line(fresh, thanks)
+    r.day("2026-12-02")
+    assert r.line(fresh, thanks).count("❌") == 1
+
+
+def test_8_follow_up_on_is_your_date_not_theirs(vault: Vault) -> None:
+    vault.write(ACME, waiting("2026-11-16T10:00", "follow_up_on: 2026-11-30"), raw=True)
+    r = Replay(vault)
+    r.day("2026-11-23")
+    agenda = vault.read("Agenda.md")
+    assert "owe you a decision by" not in agenda
+    r.day("2026-11-30")
+    text = vault.read(ACME)
+    assert "as you suggested" in text
+
+
+def test_9_the_tasks_plugins_own_edits_make_no_duplicates(vault: Vault) -> None:
+    vault.write(ACME, waiting("2026-11-20T14:00"), raw=True)
+    r = Replay(vault)
+    r.day("2026-11-20")
+    (thanks,) = r.ids(ACME, "thank-you")
+    line = r.line(ACME, thanks)
+    r.edit(ACME, line, line.replace("- [ ] ", "- [/] "))  # in progress, from the Tasks menu
+    r.day("2026-11-21")
+    line = r.line(ACME, thanks)
+    r.edit(ACME, line, line + " #waiting")  # a tag after the fields
+    r.day("2026-11-22")
+    line = r.line(ACME, thanks)
+    r.edit(ACME, line, line + " ^e1f2a3")  # "Copy link to block": a block id, always last
+    r.day("2026-11-23")
+    text = vault.read(ACME)
+    assert text.count(f"🆔 {thanks}") == 1 and text.count("## Draft —") == 1
+    line = r.line(ACME, thanks)
+    assert line.startswith("- [/] ") and line.endswith("#waiting ^e1f2a3")
+    # text after a block id hides the id from the Tasks plugin: still one line, never two
+    r.edit(ACME, line, line + " #later")
+    r.day("2026-11-23")
+    assert vault.read(ACME).count(f"🆔 {thanks}") == 1
+    assert "#later" not in vault.read("Agenda.md")  # not taken for a task of the user's
+    r.edit(ACME, line + " #later", line)
+    r.day("2026-11-23")
+    r.tick_in_agenda(thanks, "2026-11-23")
+    r.day("2026-11-24")
+    assert r.line(ACME, thanks).startswith("- [x] ")
+    assert r.line(ACME, thanks).count("✅ 2026-11-23") == 1
+    assert len([t for t in tasks_of(vault.read(ACME)) if t.id == thanks]) == 1
