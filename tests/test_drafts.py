@@ -117,7 +117,8 @@ def test_thank_you_is_specific(tmp_path: Path) -> None:
         "A",
     )
     assert "Hi Jane," in text and "Friday 20 November" in text
-    assert "their event-sourcing migration" in text and "Senior Backend Engineer" in text
+    # said to them: "their migration", as the user wrote it, reads "your migration"
+    assert "about your event-sourcing migration" in text and "Senior Backend Engineer" in text
 
 
 @pytest.mark.parametrize(

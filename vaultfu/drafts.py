@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from .body import draft_mark, section_hash
-from .model import Action, Interview, Kind
+from .model import Action, Interview, Kind, Person
 
 KIND_LABEL = {
     Kind.THANK_YOU_EMAIL: "thank-you email",
@@ -66,14 +66,29 @@ def heading(action: Action) -> str:
     return f"Draft — {KIND_LABEL[action.kind]}{who} ({action.due.day} {action.due:%b})"
 
 
+def to_them(topic: str) -> str:
+    """A topic as the user wrote it, said to the company: "their migration" → "your migration"."""
+    words = topic.split(" ", 1)
+    swap = {"their": "your", "Their": "Your", "they": "you", "They": "You"}
+    return " ".join([swap.get(words[0], words[0]), *words[1:]])
+
+
 def context(action: Action, note: Interview, user_name: str | None) -> dict[str, Any]:
     person = action.person
-    interviewers = [p.name for p in note.interviewers]
-    return {
+    team = f"{note.company} team" if note.company else "[first name]"
+    people = list(note.interviewers)
+    variant = people.index(person) if person in people else 0
+    said = (person.topics if person else ()) or note.topics
+    if person and person.topics:
+        topic = person.topics[0]  # what the note says about this interviewer
+    else:  # one topic each, in turn, when the note names several for the panel
+        topic = note.topics[variant % len(note.topics)] if note.topics else ""
+    callers = " or ".join(f"{p.name} ({p.phone})" if p.phone else p.name for p in people)
+    values = {
         "kind": action.kind.value,
         "channel": action.channel.value,
-        "person_name": person.name if person else "[name]",
-        "first_name": person.first_name if person else "[first name]",
+        "person_name": person.name if person else "the hiring team",
+        "first_name": person.first_name if person else team,
         "email": (person.email if person else None) or "[email]",
         "phone": (person.phone if person else None) or "[phone]",
         "title": (person.title if person else None) or "[title]",
@@ -83,14 +98,23 @@ def context(action: Action, note: Interview, user_name: str | None) -> dict[str,
         "final_round": note.final_round,
         "interview_day": _long(note.day, "interview day"),
         "interview_date": note.day.isoformat() if note.day else "[interview date]",
-        "topic": note.topics[0] if note.topics else "[something you discussed]",
-        "topics": list(note.topics),
-        "interviewers": " or ".join(interviewers) if interviewers else "[the interviewer]",
+        "topic": to_them(topic) if topic else "[something you discussed]",
+        "topic_as_written": topic or "[something you discussed]",
+        "topics": list(said),
+        "variant": variant,
+        "interviewers": " or ".join(p.name for p in people) if people else "the hiring team",
+        "callers": callers or "the hiring team",
         "decision_by": _long(note.decision_by, "decision date") if note.decision_by else "",
+        "follow_up_on": _long(note.follow_up_on, "date") if note.follow_up_on else "",
         "offer_deadline": _long(note.offer_deadline, "deadline") if note.offer_deadline else "",
+        "other_company": "",
+        "other_role": "",
+        "other_deadline": "",
         "user_name": user_name or "[your name]",
         "due": action.due.isoformat(),
     }
+    values.update(action.values)
+    return values
 
 
 @lru_cache(maxsize=64)
@@ -110,9 +134,23 @@ def render(template: str, values: dict[str, Any]) -> str:
     return text.strip("\n")
 
 
-def facts_hash(values: dict[str, Any]) -> str:
-    """What a draft is rendered from, in 10 hex digits: when it changes, the draft is stale."""
-    text = json.dumps(values, sort_keys=True, ensure_ascii=False, default=str)
+def facts_hash(action: Action, note: Interview, user_name: str | None) -> str:
+    """The facts a draft is written from, in 10 hex digits: when they change, the draft is
+    stale. The facts, not the template's values, so that a new vaultfu does not take every
+    draft for stale."""
+
+    def who(p: Person | None) -> object:
+        return p and [p.name, p.email, p.phone, p.title, p.linkedin, list(p.topics)]
+
+    facts = [
+        [action.kind.value, action.due, action.text, action.channel.value, who(action.person)],
+        [list(pair) for pair in action.values],
+        [note.company, note.role, note.date, note.round, note.format, note.final_round],
+        [note.decision_by, note.follow_up_on, note.offer_deadline, list(note.topics)],
+        [who(p) for p in note.interviewers],
+        user_name,
+    ]
+    text = json.dumps(facts, ensure_ascii=False, default=str)
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
 
 
@@ -124,5 +162,7 @@ def draft_section(action: Action, note: Interview, template: str, user_name: str
     edits it, never again."""
     values = context(action, note, user_name)
     section = f"## {heading(action)}\n\n{render(template, values)}"
-    mark = draft_mark(action.id, action.due, facts_hash(values), section_hash(section))
+    mark = draft_mark(
+        action.id, action.due, facts_hash(action, note, user_name), section_hash(section)
+    )
     return f"{section}\n{mark}\n"

@@ -376,7 +376,9 @@ def resolve_people(
             data = fetch(path) if path else None
             cache[key] = person_from(person.link.rsplit("/", 1)[-1], person.link, data)
         found = cache[key]
-        return replace(found, name=person.name) if person.name != person.link else found
+        if person.name != person.link or person.topics:
+            found = replace(found, name=person.name, topics=person.topics or found.topics)
+        return found
 
     for note in notes:
         if not any(p.link for p in (*note.interviewers, *note.references)):

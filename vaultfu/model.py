@@ -56,6 +56,7 @@ class Channel(Enum):
     LETTER = "letter"
     LINKEDIN = "linkedin"
     IN_PERSON = "in person"
+    VIDEO = "video"
     NONE = "none"
 
 
@@ -79,6 +80,7 @@ class Person:
     title: str | None = None
     linkedin: str | None = None
     link: str | None = None  # the note name when given as "[[Person note]]"
+    topics: tuple[str, ...] = ()  # what you talked about with this person
 
     @property
     def first_name(self) -> str:
@@ -139,6 +141,7 @@ class Interview:
     date: dt.datetime | None
     status: Status
     round: str | None = None
+    format: str | None = None  # phone | video | onsite
     final_round: bool = False
     interviewers: tuple[Person, ...] = ()
     references: tuple[Person, ...] = ()
@@ -203,6 +206,7 @@ class Action:
     text: str
     person: Person | None = None
     done: dt.date | None = None
+    values: tuple[tuple[str, str], ...] = ()  # more for its draft (the other offer, …)
 
     def state(self, today: dt.date) -> State:
         if self.due < today:

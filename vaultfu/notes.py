@@ -34,6 +34,10 @@ def plain(value: str) -> str:
     return (found.group("alias") or found.group("target")).strip()
 
 
+FORMATS = {"phone": "phone", "video": "video", "onsite": "onsite", "on-site": "onsite"}
+FORMATS |= {"in person": "onsite", "in-person": "onsite", "remote": "video"}
+
+
 class _Fields:
     """Reads and validates one note's frontmatter values, raising NoteError with the key's line."""
 
@@ -91,6 +95,16 @@ class _Fields:
             key, f"'{key}' is not a date: {value!r} (write YYYY-MM-DD or YYYY-MM-DDTHH:MM)"
         )
 
+    def choice(self, key: str, known: dict[str, str]) -> str | None:
+        value = self.text(key)
+        if value is None:
+            return None
+        found = known.get(value.strip().casefold())
+        if found is None:
+            names = ", ".join(sorted(set(known.values())))
+            raise self.fail(key, f"{key} '{value}' is not one of: {names}")
+        return found
+
     def people(self, key: str) -> tuple[Person, ...]:
         value = self.data.get(key)
         if value is None or value == "":
@@ -137,8 +151,11 @@ def _person(item: Any) -> Person | None:
         fields = {
             k: str(item[k]).strip() for k in ("email", "phone", "title", "linkedin") if item.get(k)
         }
+        said = item.get("topics")
+        said = [said] if isinstance(said, str) else said if isinstance(said, list) else []
+        topics = tuple(str(t).strip() for t in said if isinstance(t, str | int) and str(t).strip())
         target = link_target(name)
-        return Person(name=plain(name), link=target, **fields)
+        return _contact(plain(name), target, fields, topics=topics)
     return None
 
 
@@ -149,7 +166,14 @@ def person_from(name: str, link: str | None, data: dict[str, Any] | None) -> Per
         value = (data or {}).get(key)
         if isinstance(value, str | int) and str(value).strip():
             fields[key] = str(value).strip()
-    return Person(name=name, link=link, **fields)
+    return _contact(name, link, fields)
+
+
+def _contact(name: str, link: str | None, fields: dict[str, str], **more: Any) -> Person:
+    get = fields.get
+    return Person(
+        name, get("email"), get("phone"), get("title"), get("linkedin"), link=link, **more
+    )
 
 
 def is_interview(data: dict[str, Any], type_key: str, type_value: str) -> bool:
@@ -204,6 +228,7 @@ def parse_interview(
         date=date,
         status=status,
         round=f.text("round"),
+        format=f.choice("format", FORMATS),
         final_round=bool(f.flag("final_round")),
         interviewers=f.people("interviewers"),
         references=f.people("references"),

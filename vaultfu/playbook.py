@@ -127,7 +127,7 @@ def group_applications(interviews: Iterable[Interview]) -> tuple[Application, ..
 def channel_for(note: Interview, kind: Kind, person: Person | None) -> Channel:
     """The channel follows `contact` and `no_calls`; a call is never suggested after no_calls."""
     if kind is Kind.PREPARE:
-        return Channel.IN_PERSON
+        return interview_channel(note)
     if kind is Kind.THANK_YOU_NOTE:
         return Channel.LETTER
     if kind in (Kind.CONNECT,):
@@ -143,6 +143,23 @@ def channel_for(note: Interview, kind: Kind, person: Person | None) -> Channel:
     if note.contact == "phone" and not note.no_calls:
         return Channel.PHONE
     return Channel.EMAIL  # "either": an email is the less intrusive (seed 001)
+
+
+_BY_PHONE = ("phone", "call")
+_BY_VIDEO = ("video", "zoom", "teams", "meet", "remote", "virtual", "hangout")
+
+
+def interview_channel(note: Interview) -> Channel:
+    """How the interview takes place: `format`, else what the round's name says, else in
+    person."""
+    if note.format:
+        return {"phone": Channel.PHONE, "video": Channel.VIDEO}.get(note.format, Channel.IN_PERSON)
+    name = (note.round or "").casefold()
+    if any(word in name for word in _BY_PHONE):
+        return Channel.PHONE
+    if any(word in name for word in _BY_VIDEO):
+        return Channel.VIDEO
+    return Channel.IN_PERSON
 
 
 def _fmt(day: dt.date | None) -> str:
@@ -161,9 +178,14 @@ def _text(kind: Kind, note: Interview, person: Person | None, extra: str = "") -
     match kind:
         case Kind.PREPARE:
             what = f"{note.round} interview" if note.round else "interview"
+            cards = (
+                "collect every interviewer's card"
+                if interview_channel(note) is Channel.IN_PERSON
+                else "note every interviewer's name and email"
+            )
             return (
                 f"Prepare for the {what} at {at}: ask the next step, the timeline and how they "
-                "prefer to be contacted; collect every interviewer's card"
+                f"prefer to be contacted; {cards}"
             )
         case Kind.THANK_YOU_EMAIL:
             return f"Email a thank-you to {_who(person, 'your interviewer')} at {at}"
@@ -264,6 +286,7 @@ class _Planner:
         *,
         expires: dt.date | None = None,
         answered: dt.date | None = None,
+        values: tuple[tuple[str, str], ...] = (),
     ) -> Action | None:
         """Record one action; returns it, or None when the user cancelled it, or when it
         expired unsent (`expires`). `answered`: the facts say it was done that day (an offer
@@ -294,6 +317,7 @@ class _Planner:
             text=_text(kind, note, person, extra),
             person=person,
             done=done,
+            values=values,
         )
         self.actions.append(action)
         return action
@@ -382,13 +406,23 @@ class _Planner:
         contact = latest.interviewers[0] if latest.interviewers else None
         status = latest.status
         if status.pending:
-            if self.status_checks(app, contact):
-                return  # closed by the user: nothing more to chase
             offer = next((o for o in offers if _ranks_higher(latest, o.latest)), None)
+            values = _other_offer(offer.latest) if offer else ()
+            if self.status_checks(app, contact, offer.latest if offer else None):
+                return  # closed by the user: nothing more to chase
             if offer is not None:  # tell them once, when the first offer that ranks lower came
                 other = f"{offer.latest.company} ({offer.latest.role})"
                 when = self.shift(_offer_day(offer.latest, self.today))
-                self.add(Kind.COMPETING_OFFER, latest, app, when, contact, offer.key, other)
+                self.add(
+                    Kind.COMPETING_OFFER,
+                    latest,
+                    app,
+                    when,
+                    contact,
+                    offer.key,
+                    other,
+                    values=values,
+                )
             return
         decided_on = self.decided_on(app)
         if status in (Status.OFFER, Status.ACCEPTED, Status.DECLINED):
@@ -418,11 +452,17 @@ class _Planner:
         since = self.decided_on(accepted)
         due = add_business_days(since, self.rules.withdraw_business_days, self.holidays)
         other = f"{accepted.latest.company} ({accepted.latest.role})"
-        self.add(Kind.WITHDRAW, latest, app, self.shift(due), contact, accepted.key, other)
+        values = (("other_company", accepted.latest.company),)
+        self.add(
+            Kind.WITHDRAW, latest, app, self.shift(due), contact, accepted.key, other, values=values
+        )
 
-    def status_checks(self, app: Application, contact: Person | None) -> bool:
+    def status_checks(
+        self, app: Application, contact: Person | None, offer: Interview | None = None
+    ) -> bool:
         """The status checks, the second and the move-on; True when the user closed the
-        application by ticking "move on"."""
+        application by ticking "move on". A check due in the week before a lower-ranked
+        offer's deadline says so in its draft."""
         latest = app.latest
         if latest.day is not None and latest.day > self.today:
             return False  # the interview is still ahead: nothing to chase
@@ -439,12 +479,13 @@ class _Planner:
             due = latest.day + dt.timedelta(days=self.rules.status_check_days)
         else:
             return False
-        first = self.add(Kind.STATUS_CHECK, latest, app, self.shift(due), contact)
+        due = self.shift(due)
+        first = self.add(Kind.STATUS_CHECK, latest, app, due, contact, values=_near(offer, due))
         if first is None or first.done is None:
             return False
         due = first.done + dt.timedelta(days=self.rules.status_check_2_days)
-        due = max(due, floor) if floor else due
-        second = self.add(Kind.STATUS_CHECK_2, latest, app, self.shift(due), contact)
+        due = self.shift(max(due, floor) if floor else due)
+        second = self.add(Kind.STATUS_CHECK_2, latest, app, due, contact, values=_near(offer, due))
         if second is None or second.done is None:
             return False
         due = second.done + dt.timedelta(days=self.rules.move_on_days)
@@ -532,6 +573,24 @@ class _Planner:
                 )
             )
         return tuple(out)
+
+
+def _other_offer(offer: Interview) -> tuple[tuple[str, str], ...]:
+    """What a draft needs to know of an offer from elsewhere: who, and until when."""
+    values = [("other_company", offer.company), ("other_role", offer.role)]
+    if offer.offer_deadline:
+        deadline = offer.offer_deadline
+        values.append(("other_deadline", f"{deadline:%A} {deadline.day} {deadline:%B}"))
+    return tuple(values)
+
+
+def _near(offer: Interview | None, due: dt.date) -> tuple[tuple[str, str], ...]:
+    """The other offer, when its deadline falls on the check's day or in the week after."""
+    if offer is None or offer.offer_deadline is None:
+        return ()
+    if not due <= offer.offer_deadline <= due + dt.timedelta(days=7):
+        return ()
+    return _other_offer(offer)
 
 
 def _offer_day(note: Interview, today: dt.date) -> dt.date:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 
 from .body import parse_structure
 from .config import Config
-from .drafts import DraftError, context, draft_section, facts_hash, heading
+from .drafts import DraftError, draft_section, facts_hash, heading
 from .edits import (
     append_sections,
     insert_tasks,
@@ -390,8 +390,7 @@ def build_wanted(
             if known is None or known.done is not None or known.note != note.path:
                 continue
             action = known
-            values = context(action, note, config.user_name)
-            if facts_hash(values) == mark.facts:
+            if facts_hash(action, note, config.user_name) == mark.facts:
                 continue  # written from the facts as they are
             if not mark.intact:
                 problems.append(Problem(note.path, mark.start, _stale(mark, action, note)))
