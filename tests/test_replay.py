@@ -181,9 +181,11 @@ def test_6_a_tick_keeps_the_day_it_was_ticked(vault: Vault) -> None:
 
 
 def test_7_thank_yous_expire_instead_of_showing_weeks_late(vault: Vault) -> None:
-    vault.write(ACME, waiting("2026-10-29T10:00", "thank_you_note: true").replace(
-        "thank_you_note: false\n", ""
-    ), raw=True)
+    vault.write(
+        ACME,
+        waiting("2026-10-29T10:00", "thank_you_note: true").replace("thank_you_note: false\n", ""),
+        raw=True,
+    )
     r = Replay(vault)
     r.day("2026-11-22")  # logged 24 days late
     agenda = vault.read("Agenda.md")
@@ -242,3 +244,82 @@ def test_9_the_tasks_plugins_own_edits_make_no_duplicates(vault: Vault) -> None:
     assert r.line(ACME, thanks).startswith("- [x] ")
     assert r.line(ACME, thanks).count("✅ 2026-11-23") == 1
     assert len([t for t in tasks_of(vault.read(ACME)) if t.id == thanks]) == 1
+
+
+def test_10_drafts_say_what_they_should(vault: Vault) -> None:
+    vault.write(GLOBEX, offer("2026-11-27"), raw=True)
+    panel = note(
+        """
+        ---
+        type: interview
+        company: Acme Corp
+        role: Senior Backend Engineer
+        round: phone screen
+        date: 2026-11-20T14:00
+        priority: 1
+        status: waiting
+        decision_by: 2026-11-24
+        interviewers:
+          - {name: Jane Doe, email: jane@acme.com, topics: [the rate limiter]}
+          - Sam Roe <sam@acme.com>
+          - Kim Lee <kim@acme.com>
+        references:
+          - Bob Smith <bob@example.com>
+        topics: ["their event-sourcing migration"]
+        thank_you_note: false
+        ---
+        """
+    )
+    vault.write(ACME, panel, raw=True)
+    r = Replay(vault)
+    r.day("2026-11-20")
+    text = vault.read(ACME)
+    drafts = text.split("## Draft — ")[1:]
+    thanks = [d for d in drafts if d.startswith("thank-you email")]
+    assert len(thanks) == 3 and len({d.split("\n", 3)[3][:200] for d in thanks}) == 3
+    jane = next(d for d in thanks if "to Jane Doe" in d)
+    assert "the rate limiter" in jane
+    assert any("your event-sourcing migration" in d for d in thanks)
+    assert "their event-sourcing migration" not in "".join(thanks)
+    competing = next(d for d in drafts if d.startswith("competing offer"))
+    assert "answer by Friday 27 November" in competing
+    heads_up = next(d for d in drafts if d.startswith("reference heads-up"))
+    assert "Jane Doe or Sam Roe or Kim Lee" in heads_up
+    r.day("2026-11-26")  # decision_by + 2 business days: the check, a day before the deadline
+    check = next(d for d in vault.read(ACME).split("## Draft — ") if d.startswith("status check"))
+    assert "answer by Friday 27 November" in check
+
+
+def test_10_no_interviewer_means_the_hiring_team(vault: Vault) -> None:
+    vault.write(
+        ACME,
+        waiting("2026-11-10T14:00")
+        .replace("interviewers:\n  - Jane Doe <jane@acme.com>\n", "")
+        .replace("Acme Corp", "A/B Corp"),
+        raw=True,
+    )
+    r = Replay(vault)
+    r.day("2026-11-17")
+    agenda = vault.read("Agenda.md")
+    assert "Follow up with the hiring team at A/B Corp" in agenda
+    assert "with A/B Corp at A/B Corp" not in agenda
+    assert "Hi A/B Corp team," in vault.read(ACME)
+
+
+def test_10_a_phone_screen_is_prepared_by_phone(vault: Vault) -> None:
+    screen = waiting("2026-11-26T10:00").replace("status: waiting", "status: scheduled")
+    vault.write(ACME, screen.replace("thank_you_note: false", "round: phone screen"), raw=True)
+    vault.write(
+        GLOBEX,
+        offer()
+        .replace("status: offer", "status: scheduled")
+        .replace("date: 2026-11-05T10:00", "date: 2026-11-26T15:00\nformat: video"),
+        raw=True,
+    )
+    r = Replay(vault)
+    r.day("2026-11-25")
+    agenda = vault.read("Agenda.md")
+    prepare = [x for x in agenda.splitlines() if "Prepare for" in x]
+    assert any("phone screen interview at Acme" in x and "· phone " in x for x in prepare)
+    assert any("at Globex" in x and "· video " in x for x in prepare)
+    assert all("in person" not in x and "card" not in x for x in prepare)

@@ -1,0 +1,188 @@
+"""Property: whatever the user edits between runs (facts in the frontmatter, the Tasks plugin's
+edits of vaultfu's lines, ticks in the agenda, their own text), and on whatever increasing days
+vaultfu runs: every vaultfu id is on at most one task line and every open one has the same 📅
+in its note and in the agenda; the user's bytes outside vaultfu's own lines and drafts are what
+the user left; a second run the same day writes nothing (Replay checks the first two)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from .conftest import Vault
+from .replay import Replay, tasks_of
+
+START = dt.date(2026, 11, 2)
+NOTES = {
+    "Interviews/acme.md": ("Acme Corp", 1),
+    "Interviews/globex.md": ("Globex", 2),
+    "Interviews/initech.md": ("Initech", None),
+}
+
+
+def first_note(company: str, priority: int | None, day: int) -> str:
+    when = START + dt.timedelta(days=day)
+    lines = [
+        "---",
+        "type: interview",
+        f"company: {company}",
+        "role: Engineer",
+        f"date: {when.isoformat()}T10:00",
+        "status: waiting",
+        "interviewers:",
+        f"  - Jane {company.split()[0]} <jane@{company.split()[0].lower()}.com>",
+        "references: [Bob Smith <bob@example.com>]",
+    ]
+    if priority is not None:
+        lines.append(f"priority: {priority}")
+    return "\n".join([*lines, "---", "My notes on the interview.", ""])
+
+
+FACTS = st.sampled_from(
+    [
+        ("status", "offer"),
+        ("status", "rejected"),
+        ("status", "accepted"),
+        ("status", "declined"),
+        ("status", "next-round"),
+        ("offer_deadline", "+5"),
+        ("offer_deadline", "+9"),
+        ("status_date", "-3"),
+        ("status_date", "+0"),
+        ("follow_up_on", "+4"),
+        ("decision_by", "+2"),
+    ]
+)
+EDIT = st.one_of(
+    st.tuples(st.just("none")),
+    st.tuples(st.just("fact"), st.sampled_from(sorted(NOTES)), FACTS),
+    st.tuples(
+        st.just("line"),
+        st.sampled_from(sorted(NOTES)),
+        st.sampled_from(["progress", "tag", "block", "tick", "cancel", "snooze"]),
+        st.integers(0, 5),
+    ),
+    st.tuples(st.just("agenda"), st.integers(0, 9)),
+    st.tuples(st.just("text"), st.sampled_from(sorted(NOTES))),
+)
+STEP = st.tuples(st.lists(EDIT, min_size=0, max_size=3), st.integers(0, 6))  # edits, then a run
+
+
+def set_key(text: str, key: str, value: str) -> str:
+    """As Obsidian's properties panel: the key's line changed in place, or added at the end."""
+    head, body = text[4:].split("\n---\n", 1)
+    lines = [x for x in head.split("\n") if not x.startswith(f"{key}:")]
+    return "---\n" + "\n".join([*lines, f"{key}: {value}"]) + "\n---\n" + body
+
+
+def user_lines(text: str) -> list[str]:
+    """The lines that are the user's: all but vaultfu's task lines, its draft sections and the
+    Follow-ups heading it may add; blank lines aside."""
+    out, in_draft = [], False
+    for line in text.split("\n"):
+        if line.startswith("## Draft — "):
+            in_draft = True
+        if in_draft:
+            in_draft = not line.startswith("%% vaultfu draft ")
+            continue
+        if "🆔 vf-" in line or line == "## Follow-ups" or not line.strip():
+            continue
+        out.append(line)
+    return out
+
+
+def apply(r: Replay, step: tuple[object, ...], today: dt.date) -> None:
+    vault = r.vault
+    kind = step[0]
+    if kind == "fact":
+        rel, (key, value) = step[1], step[2]
+        assert isinstance(rel, str) and isinstance(key, str) and isinstance(value, str)
+        if value[0] in "+-":
+            value = (today + dt.timedelta(days=int(value))).isoformat()
+        path = vault.root / rel
+        path.write_text(set_key(path.read_text(encoding="utf-8"), key, value), encoding="utf-8")
+    elif kind == "line":
+        rel, how, pick = step[1], step[2], step[3]
+        assert isinstance(rel, str) and isinstance(pick, int)
+        path = vault.root / rel
+        text = path.read_text(encoding="utf-8")
+        mine = [t for t in tasks_of(text) if t.is_vaultfu and t.status.value == " "]
+        if not mine:
+            return
+        task = mine[pick % len(mine)]
+        lines = text.split("\n")
+        line = lines[task.line - 1]
+        if how == "progress":
+            line = line.replace("- [ ] ", "- [/] ", 1)
+        elif how == "tag" and " ^" not in line:
+            line += " #waiting"
+        elif how == "block" and " ^" not in line:
+            line += " ^blk" + str(task.line)
+        elif how == "tick":
+            line = re.sub(r"^- \[.\] ", "- [x] ", line) + f" ✅ {today.isoformat()}"
+        elif how == "cancel":
+            line = re.sub(r"^- \[.\] ", "- [-] ", line) + f" ❌ {today.isoformat()}"
+        elif how == "snooze" and " ^" not in line and "⏳" not in line:
+            line += f" ⏳ {(today + dt.timedelta(days=3)).isoformat()}"
+        lines[task.line - 1] = line
+        path.write_text("\n".join(lines), encoding="utf-8")
+    elif kind == "agenda":
+        open_ids = sorted(r.agenda_tasks())
+        if open_ids:
+            pick = step[1]
+            assert isinstance(pick, int)
+            r.tick_in_agenda(open_ids[pick % len(open_ids)], today.isoformat())
+    elif kind == "text":
+        rel = step[1]
+        assert isinstance(rel, str)
+        path = vault.root / rel
+        path.write_text(
+            path.read_text(encoding="utf-8") + f"\nA thought on {today.isoformat()}.\n",
+            encoding="utf-8",
+        )
+
+
+def replay(steps: list[tuple[list[tuple[object, ...]], int]], starts: list[int]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder) / "vault"
+        root.mkdir()
+        vault = Vault(root)
+        for (rel, (company, priority)), day in zip(sorted(NOTES.items()), starts, strict=True):
+            vault.write(rel, first_note(company, priority, day), raw=True)
+        r = Replay(vault)
+        today = START
+        r.day(today.isoformat())
+        for edits, days in steps:
+            for edit in edits:
+                apply(r, edit, today)
+            today += dt.timedelta(days=days)
+            before = {rel: user_lines(vault.read(rel)) for rel in NOTES}
+            r.day(today.isoformat())  # checks ids and dates, and that a second run is silent
+            after = {rel: user_lines(vault.read(rel)) for rel in NOTES}
+            assert after == before, f"{today}: the user's own lines changed"
+        r.day((today + dt.timedelta(days=1)).isoformat())
+
+
+@pytest.mark.parametrize(
+    "examples", [pytest.param(40, id="quick"), pytest.param(300, id="slow", marks=pytest.mark.slow)]
+)
+def test_living_with_vaultfu_keeps_its_promises(examples: int) -> None:
+    @settings(
+        max_examples=examples,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(
+        st.lists(STEP, min_size=1, max_size=10),
+        st.lists(st.integers(0, 20), min_size=len(NOTES), max_size=len(NOTES)),
+    )
+    def check(steps: list[tuple[list[tuple[object, ...]], int]], starts: list[int]) -> None:
+        replay(steps, starts)
+
+    check()
