@@ -100,6 +100,8 @@ class Replay:
 
     def agenda_tasks(self) -> dict[str, dt.date | None]:
         path: Path = self.vault.root / self.agenda
+        if not path.exists():
+            return {}
         region = region_of(path.read_text(encoding="utf-8")) or ""
         return {
             t.id: t.due

@@ -346,3 +346,29 @@ def test_waiting_on_them_lists_applications_with_nothing_due() -> None:
     p = planned(done_all)
     (w,) = p.waiting
     assert w.company == "Acme Corp" and w.by == D(2026, 12, 10) and w.owes == "the next round"
+
+
+def test_business_days_skip_the_public_holidays_of_holidays_country() -> None:
+    note = waiting("decision_by: 2026-11-25\n")  # Wednesday; Thursday 26 is Thanksgiving (US)
+    plain = planned(note)
+    us = planned(note, config='[playbook]\nholidays_country = "US"\n')
+    assert one(plain, Kind.STATUS_CHECK).due == D(2026, 11, 27)  # Thu, Fri
+    assert one(us, Kind.STATUS_CHECK).due == D(2026, 11, 30)  # Fri, then Monday
+
+
+def test_a_due_date_on_a_holiday_moves_to_the_next_business_day() -> None:
+    # interviewed Thursday 19 Nov: the check is due a week later, on Thanksgiving (US)
+    note = waiting(date="2026-11-19T10:00")
+    assert one(planned(note), Kind.STATUS_CHECK).due == D(2026, 11, 26)
+    us = planned(note, config='[playbook]\nholidays_country = "US"\n')
+    assert one(us, Kind.STATUS_CHECK).due == D(2026, 11, 27)
+
+
+def test_an_unknown_holidays_country_is_a_settings_error() -> None:
+    import pytest
+
+    from vaultfu.config import parse_config
+    from vaultfu.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="holidays_country' 'XX' is not a country"):
+        parse_config('[playbook]\nholidays_country = "XX"\n')
