@@ -323,3 +323,18 @@ def test_10_a_phone_screen_is_prepared_by_phone(vault: Vault) -> None:
     assert any("phone screen interview at Acme" in x and "· phone " in x for x in prepare)
     assert any("at Globex" in x and "· video " in x for x in prepare)
     assert all("in person" not in x and "card" not in x for x in prepare)
+
+
+def test_a_snoozed_follow_up_is_due_on_its_snooze_date(vault: Vault) -> None:
+    vault.write(ACME, waiting("2026-11-10T14:00"), raw=True)
+    r = Replay(vault)
+    r.day("2026-11-17")
+    (check,) = r.ids(ACME, "Follow up with")
+    line = r.line(ACME, check)
+    r.edit(ACME, line, line.replace(f" 🆔 {check}", f" ⏳ 2026-11-23 🆔 {check}"))  # "next week"
+    r.day("2026-11-18")
+    line = r.line(ACME, check)
+    assert "📅 2026-11-23" in line and "⏳ 2026-11-23" in line
+    assert r.agenda_tasks()[check] is not None
+    assert str(r.agenda_tasks()[check]) == "2026-11-23"
+    assert "Overdue" not in vault.read("Agenda.md")
