@@ -47,6 +47,7 @@ class Config:
     lead_days: int = 1
     new_note: str = "Interviews/{date} {company} - {role}.md"
     commit: bool = False  # commit vaultfu's own writes to git
+    git_hooks: bool = False  # run the repository's hooks on vaultfu's commits
     playbook: Playbook = field(default_factory=Playbook)
 
 

@@ -8,6 +8,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
+import threading
+import time
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -38,11 +42,51 @@ if TYPE_CHECKING:
     from jinja2.sandbox import SandboxedEnvironment
 
 
+MAX_OUTPUT = 200_000  # characters a draft may have
+MAX_RANGE = 10_000  # items one `range()` may give
+MAX_STEPS = 1_000_000  # loop steps over ranges, in all, per draft
+MAX_SECONDS = 2.0  # per draft
+_BUSY_METHODS = {"format", "format_map", "center", "ljust", "rjust", "zfill", "expandtabs"}
+_WIDTH = re.compile(r"%[^a-zA-Z%]*?\d{5,}")
+
+
+class _Budget(threading.local):
+    steps = 0
+    deadline = 0.0
+
+
+_budget = _Budget()
+
+
+def _spend(steps: int = 1) -> None:
+    from jinja2.exceptions import SecurityError
+
+    _budget.steps -= steps
+    if _budget.steps < 0:
+        raise SecurityError("the template loops too much (over a million steps)")
+    if _budget.steps % 4096 == 0 and time.monotonic() > _budget.deadline:
+        raise SecurityError(f"the template took over {MAX_SECONDS:g} s")
+
+
+def _range(*args: int) -> Iterator[int]:
+    from jinja2.exceptions import SecurityError
+
+    numbers = range(*args)
+    if len(numbers) > MAX_RANGE:
+        raise SecurityError(f"range() may give at most {MAX_RANGE:,} items")
+    for number in numbers:
+        _spend()
+        yield number
+
+
 @lru_cache(maxsize=1)
 def _environment() -> SandboxedEnvironment:
     """Jinja2's sandbox, imported only when a draft is rendered. No loader: a template cannot
-    include or import files; the sandbox blocks Python internals."""
+    include or import files; the sandbox blocks Python internals. The sandbox alone does not
+    bound time or memory, so this one also caps `range()`, the loop steps, the time, repeated
+    strings, powers and padded formats, and the output (`render` counts it as it comes)."""
     from jinja2 import Undefined
+    from jinja2.exceptions import SecurityError
     from jinja2.sandbox import SandboxedEnvironment
 
     class Placeholder(Undefined):
@@ -53,7 +97,40 @@ def _environment() -> SandboxedEnvironment:
                 self._fail_with_undefined_error()
             return f"[{self._undefined_name or 'missing'}]"
 
-    return SandboxedEnvironment(undefined=Placeholder, autoescape=False)
+    class Limited(SandboxedEnvironment):
+        intercepted_binops = frozenset(["*", "**", "%"])
+
+        def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+            if operator == "*":
+                for seq, times in ((left, right), (right, left)):
+                    sized = isinstance(seq, str | list | tuple) and isinstance(times, int)
+                    if sized and len(seq) * times > MAX_OUTPUT:
+                        raise SecurityError("the template repeats a text too many times")
+            elif operator == "**":
+                if isinstance(right, int | float) and abs(right) > 64:
+                    raise SecurityError("the template raises to too high a power")
+            elif operator == "%" and isinstance(left, str) and _WIDTH.search(left):
+                raise SecurityError("the template pads a text too widely")
+            return super().call_binop(context, operator, left, right)
+
+        def wrap_str_format(self, value: Any) -> Any:
+            if super().wrap_str_format(value) is None:
+                return None
+
+            def refused(*args: Any, **kwargs: Any) -> str:
+                raise SecurityError("str.format() is not allowed in a template; use {{ … }}")
+
+            return refused
+
+        def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+            if isinstance(obj, str) and attr in _BUSY_METHODS:
+                return False
+            return bool(super().is_safe_attribute(obj, attr, value))
+
+    environment = Limited(undefined=Placeholder, autoescape=False)
+    environment.globals.pop("lipsum", None)
+    environment.globals["range"] = _range
+    return environment
 
 
 def _long(day: dt.date | None, placeholder: str) -> str:
@@ -125,13 +202,23 @@ def _compile(template: str) -> Template:
 def render(template: str, values: dict[str, Any]) -> str:
     from jinja2 import TemplateError
 
+    _budget.steps, _budget.deadline = MAX_STEPS, time.monotonic() + MAX_SECONDS
+    size = 0
+    parts = []
     try:
-        text = _compile(template).render(values)
+        for part in _compile(template).generate(values):
+            size += len(part)
+            if size > MAX_OUTPUT:
+                raise DraftError(f"the draft would be over {MAX_OUTPUT:,} characters")
+            parts.append(part)
+            _spend(0)
     except TemplateError as exc:
         raise DraftError(str(exc)) from None
-    except (ValueError, TypeError, AttributeError) as exc:
+    except RecursionError:
+        raise DraftError("template failed: it calls itself without end") from None
+    except (ValueError, TypeError, AttributeError, OverflowError, MemoryError) as exc:
         raise DraftError(f"template failed: {exc}") from None
-    return text.strip("\n")
+    return "".join(parts).strip("\n")
 
 
 def facts_hash(action: Action, note: Interview, user_name: str | None) -> str:

@@ -79,6 +79,9 @@ class Prepared:
     result: RunResult
 
 
+MAX_AGENDA_BYTES = 16_000_000
+
+
 def prepare(
     root: Path,
     *,
@@ -99,13 +102,20 @@ def prepare(
         root, config, loaded = index.root, index.config, index.loaded()
     day = today or config.today or clock
     problems = list(loaded.problems)
-    agenda_snap: vault.Snapshot | None = vault.read(root, config.agenda)
+    agenda_snap: vault.Snapshot | None = None
     agenda_text = None
     try:
-        if agenda_snap and agenda_snap.data is not None:
+        agenda_snap = vault.read(root, config.agenda, limit=MAX_AGENDA_BYTES)
+        if agenda_snap.size > MAX_AGENDA_BYTES:
+            size = f"{agenda_snap.size / 1e6:.0f} MB"
+            raise NoteError(config.agenda, None, f"is {size}, too large for an agenda note")
+        if agenda_snap.data is not None:
             agenda_text = decode(agenda_snap.data, config.agenda)
     except NoteError as exc:
-        problems.append(Problem(exc.path, exc.line, exc.message))
+        problems.append(Problem(exc.path, exc.line, exc.message + "; vaultfu leaves it alone"))
+        agenda_snap = None
+    except OSError as exc:
+        problems.append(Problem(config.agenda, None, f"cannot be the agenda: {exc.strerror}"))
         agenda_snap = None
 
     ticks = agenda_ticks(agenda_text, config.agenda, day)
@@ -219,10 +229,15 @@ def run(
     theirs = [r for r in result.written if r in changed or (r in untracked and r not in created)]
     ours = [r for r in result.written if r not in theirs]
     message = commit_message(result, theirs)
-    trouble = vault.git_commit(prepared.root, ours, message)
+    busy = vault.git_busy(prepared.root)
+    if busy:
+        trouble: str | None = f"{busy}; finish it, then commit vaultfu's notes yourself"
+    else:
+        trouble = vault.git_commit(prepared.root, ours, message, hooks=prepared.config.git_hooks)
     if trouble:
         problems = (*result.agenda.problems, Problem(".git", None, f"not committed: {trouble}"))
         result = replace(result, agenda=replace(result.agenda, problems=sorted_problems(problems)))
+        return replace(result, committed=(), message="")
     return replace(result, committed=tuple(ours), message=message)
 
 

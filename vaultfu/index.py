@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -89,12 +90,18 @@ CACHE_FORMAT = 2  # 2: JSON data (1 was a pickle)
 MAX_NOTE_BYTES = 4_000_000  # an interview note larger than this is refused, not parsed
 RACY_NS = 2_000_000_000  # entries this close to the cache's own mtime are read again
 PARALLEL_FROM = 200  # notes to read before a process pool pays for itself
+UNLINKABLE = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
+
+
+def printable(rel: str) -> str:
+    """A path shown on one line: control characters as their escapes (`\\n`)."""
+    return UNLINKABLE.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), rel)
 
 
 def read_entry(root: Path, config: Config, rel: str, hashing: bool = False) -> Entry:
     """Read and parse one note into an index entry (the unit of work, also in a pool)."""
     try:
-        snap = vault.read(root, rel)
+        snap = vault.read(root, rel, limit=MAX_NOTE_BYTES)
     except OSError as exc:
         return Entry((-1, -1), problems=(Problem(rel, None, f"cannot be read ({exc.strerror})"),))
     if snap.data is None:
@@ -105,12 +112,20 @@ def read_entry(root: Path, config: Config, rel: str, hashing: bool = False) -> E
     word = config.type_value.encode().lower()
     if rel == config.agenda.replace("\\", "/"):
         return Entry(key, digest)
-    if len(data) > MAX_NOTE_BYTES:
+    if snap.size > MAX_NOTE_BYTES:
         if word not in data[:4096].lower():
             return Entry(key, digest)
-        size = f"{len(data) / 1e6:.0f} MB"
+        size = f"{snap.size / 1e6:.0f} MB"
         message = f"is {size}, too large for an interview note; vaultfu leaves it alone"
         return Entry(key, digest, problems=(Problem(rel, None, message),))
+    if UNLINKABLE.search(rel):
+        if word not in data[:4096].lower():
+            return Entry(key, digest)
+        message = (
+            "its file name holds a line break or a control character, which no one-line link "
+            "can name: rename the note (vaultfu leaves it alone)"
+        )
+        return Entry(key, digest, problems=(Problem(printable(rel), None, message),))
     if vault.is_conflict_copy(rel):
         if word not in data[:4096].lower():
             return Entry(key, digest)

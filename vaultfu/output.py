@@ -91,10 +91,14 @@ def show_writes(out: Console, run: RunResult, *, no_write: bool) -> None:
     notes = [rel for rel in run.written if rel != run.agenda_path]
     if notes:
         out.print(Text(f"updated {len(notes)} note(s): {', '.join(notes)}", style="dim"))
-    state = "updated" if run.agenda_written else "unchanged"
+    refused = any(p.path == run.agenda_path for p in run.agenda.problems)
+    state = "updated" if run.agenda_written else "not written" if refused else "unchanged"
     out.print(Text(f"{run.agenda_path} {state}", style="dim"))
     if run.committed:
         out.print(Text(f"committed {len(run.committed)} file(s): {run.message}", style="dim"))
+    for problem in run.agenda.problems:
+        if problem.path == ".git":
+            out.print(Text(f"git: {problem.message}", style="yellow"))
 
 
 def show_diffs(out: Console, writes: Sequence[Write]) -> None:

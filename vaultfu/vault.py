@@ -152,29 +152,68 @@ def scan(root: Path, temp: list[str] | None = None) -> Iterator[tuple[str, tuple
         stack.extend(reversed(subdirs))
 
 
+_WRITER = re.compile(r"\.(\d+)\.[^.]+" + re.escape(TMP_SUFFIX) + r"\Z")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # someone else's process: alive
+    return True
+
+
 def sweep(root: Path, temp: list[str], older_than: float = 60.0) -> list[str]:
-    """Remove vaultfu's own temporary files left by a process that was killed mid-write
-    (`.<note>.<random>.vaultfu-tmp`); younger ones may belong to a write still under way."""
+    """Remove vaultfu's own temporary files left by a process killed mid-write
+    (`.<note>.<pid>.<random>.vaultfu-tmp`): at once when that process is gone; one of a live
+    process only when it is older than `older_than` seconds (a write takes milliseconds)."""
     removed = []
     now = time.time()
     for rel in temp:
         path = root / rel
+        found = _WRITER.search(rel)
         with contextlib.suppress(OSError):
-            if now - os.lstat(path).st_mtime >= older_than:
+            gone = found is not None and not _alive(int(found.group(1)))
+            if gone or now - os.lstat(path).st_mtime >= older_than:
                 os.unlink(path)
                 removed.append(rel)
     return removed
 
 
-def read(root: Path, rel: str) -> Snapshot:
-    """Read one note; the snapshot remembers what a later write must still find there."""
+_KINDS = {
+    stat.S_IFDIR: "a folder",
+    stat.S_IFIFO: "a pipe (FIFO)",
+    stat.S_IFCHR: "a device",
+    stat.S_IFBLK: "a device",
+    stat.S_IFSOCK: "a socket",
+}
+
+
+class NotAFile(OSError):
+    """A path where a note should be holds something else (a folder, a pipe, a device)."""
+
+
+def read(root: Path, rel: str, limit: int | None = None) -> Snapshot:
+    """Read one note; the snapshot remembers what a later write must still find there.
+
+    The file's type is checked before a byte is read (opening a pipe does not wait for a
+    writer; a folder, pipe or device raises NotAFile), and with `limit` no more than `limit + 1`
+    bytes are read: the snapshot's size says how large the file really is."""
     path = root / rel
     try:
-        with open(path, "rb") as handle:
-            info = os.fstat(handle.fileno())
-            data = handle.read()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
         return Snapshot(rel, None)
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        kind = _KINDS.get(stat.S_IFMT(info.st_mode), "not a regular file")
+        raise NotAFile(errno.EINVAL, f"it is {kind}, not a file", rel)
+    with os.fdopen(fd, "rb") as handle:
+        os.set_blocking(fd, True)
+        data = handle.read() if limit is None else handle.read(limit + 1)
     return Snapshot(rel, data, info.st_size, info.st_mtime_ns)
 
 
@@ -264,7 +303,8 @@ def _settled(handle: BinaryIO, timeout: float = SETTLE) -> bool:
 def _staged(target: Path, data: bytes, mode: int) -> Iterator[str]:
     """A temporary copy of `data` beside `target`, fsynced, with `mode`: the caller renames it
     into place. Whatever happens, no temporary file is left behind."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TMP_SUFFIX, dir=target.parent)
+    prefix = f".{target.name}.{os.getpid()}."  # the writer's pid: `sweep` knows when it is gone
+    fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=TMP_SUFFIX, dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -475,14 +515,41 @@ def git_state(root: Path, rels: list[str]) -> tuple[set[str], set[str]] | None:
     return changed, untracked
 
 
-def git_commit(root: Path, rels: list[str], message: str) -> str | None:
-    """Commit exactly these files (nothing else the user staged); returns the error, if any."""
+_IN_PROGRESS = {
+    "MERGE_HEAD": "a merge is in progress",
+    "rebase-merge": "a rebase is in progress",
+    "rebase-apply": "a rebase or `git am` is in progress",
+    "CHERRY_PICK_HEAD": "a cherry-pick is in progress",
+    "REVERT_HEAD": "a revert is in progress",
+    "BISECT_LOG": "a bisect is in progress",
+}
+
+
+def git_busy(root: Path) -> str | None:
+    """What the repository is in the middle of (a merge, a rebase, …), or None when it is in a
+    plain state where vaultfu may commit."""
+    asked = [arg for name in _IN_PROGRESS for arg in ("--git-path", name)]
+    found = _git(root, "rev-parse", *asked)
+    paths = found.stdout.splitlines()
+    if found.returncode != 0 or len(paths) != len(_IN_PROGRESS):
+        return "git cannot say what state the repository is in"
+    for (_, reason), path in zip(_IN_PROGRESS.items(), paths, strict=True):
+        full = Path(path) if os.path.isabs(path) else root / path
+        if full.exists():
+            return reason
+    return None
+
+
+def git_commit(root: Path, rels: list[str], message: str, *, hooks: bool = False) -> str | None:
+    """Commit exactly these files (nothing else the user staged), without the repository's
+    hooks unless `hooks`; returns the error, if any."""
     if not rels:
         return None
     added = _git(root, "add", "--", *rels)
     if added.returncode != 0:
         return added.stderr.strip().splitlines()[-1] if added.stderr.strip() else "git add failed"
-    done = _git(root, "commit", "--quiet", "--only", "-m", message, "--", *rels)
+    no_hooks = [] if hooks else ["-c", "core.hooksPath=/dev/null"]
+    done = _git(root, *no_hooks, "commit", "--quiet", "--only", "-m", message, "--", *rels)
     if done.returncode != 0:
         text = (done.stderr or done.stdout).strip()
         return text.splitlines()[-1] if text else "git commit failed"
