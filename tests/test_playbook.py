@@ -5,15 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from vaultfu.config import Playbook
+from vaultfu.days import add_business_days, to_friday, to_monday
 from vaultfu.model import Channel, Kind
-from vaultfu.playbook import (
-    Plan,
-    action_id,
-    add_business_days,
-    plan,
-    to_friday,
-    to_monday,
-)
+from vaultfu.playbook import Plan, action_id, plan
 
 from .conftest import TODAY, interview, planned
 

@@ -218,3 +218,49 @@ def test_limits_leave_ordinary_templates_alone() -> None:
     text = render("{% for i in range(3) %}{{ i }}{% endfor %} {{ 'ab' * 3 }} {{ 10 ** 3 }}", {})
     assert text == "012 ababab 1000"
     assert dt.date(2026, 1, 1)  # (dates in templates come from the context, not from here)
+
+
+def test_a_tick_made_while_vaultfu_plans_is_carried_not_wiped(vault: Vault) -> None:
+    from vaultfu.engine import commit, prepare
+
+    vault.write("Interviews/acme.md", ACME)
+    CliRunner().invoke(main, ["agenda", str(vault.root), *DAY])
+    day = dt.date(2026, 11, 25)
+    prepared = prepare(vault.root, today=day, clock=day)
+    agenda = vault.read("Agenda.md")
+    line = next(x for x in agenda.splitlines() if "Email a thank-you" in x)
+    ident = line.rsplit("🆔 ", 1)[1]
+    ticked = line.replace("- [ ]", "- [x]", 1) + " ✅ 2026-11-25"
+    vault.write("Agenda.md", agenda.replace(line, ticked), raw=True)  # the user, meanwhile
+    result = commit(prepared)
+    assert f"🆔 {ident} ✅ 2026-11-25" in vault.read("Interviews/acme.md")
+    assert ident not in vault.read("Agenda.md")  # done: no longer listed, and not reopened
+    assert "Agenda.md" in result.written
+
+
+def test_a_tick_its_note_cannot_take_stays_ticked_in_the_agenda(vault: Vault) -> None:
+    vault.write("Interviews/acme.md", ACME)
+    runner = CliRunner()
+    runner.invoke(main, ["agenda", str(vault.root), *DAY])
+    note = vault.read("Interviews/acme.md")
+    broken = note.replace("## Follow-ups", "<!-- a comment I never closed\n\n## Follow-ups", 1)
+    vault.write("Interviews/acme.md", broken, raw=True)
+    agenda = vault.read("Agenda.md")
+    line = next(x for x in agenda.splitlines() if "Email a thank-you" in x)
+    ident = line.rsplit("🆔 ", 1)[1]
+    vault.write(
+        "Agenda.md",
+        agenda.replace(line, line.replace("- [ ]", "- [x]", 1) + " ✅ 2026-11-24"),
+        raw=True,
+    )
+    for day in ("2026-11-25", "2026-11-26"):  # held, run after run, never lost
+        out = runner.invoke(main, ["agenda", str(vault.root), "--today", day]).output
+        region = vault.read("Agenda.md")
+        held = [x for x in region.splitlines() if ident in x]
+        assert len(held) == 1 and held[0].startswith("- [x] ") and "✅ 2026-11-24" in held[0]
+        assert "Ticked, not yet in its note" in region and "acme.md" in out
+        assert vault.read("Interviews/acme.md") == broken
+    vault.write("Interviews/acme.md", note, raw=True)  # the user closes the comment
+    runner.invoke(main, ["agenda", str(vault.root), "--today", "2026-11-27"])
+    assert f"🆔 {ident} ✅ 2026-11-24" in vault.read("Interviews/acme.md")
+    assert ident not in vault.read("Agenda.md")

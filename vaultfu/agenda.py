@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .model import Action, Agenda, State
+from .model import Action, Agenda, State, TaskStatus
 
 SECTIONS = ("Overdue", "Today", "Next 7 days", "Later")
 
@@ -61,6 +61,12 @@ def render_region(agenda: Agenda, link: Callable[[str], str], chart: str = "") -
             lines += [task_line(a, today, link(a.note)) for a in groups[name]]
     if not agenda.actions:
         lines += ["", "Nothing to do. Enjoy the quiet."]
+    if agenda.held:
+        lines += ["", "## Ticked, not yet in its note (see Problems)"]
+        for action, status, day in agenda.held:
+            box, emoji = ("x", "✅") if status is TaskStatus.DONE else ("-", "❌")
+            line = task_line(action, today, link(action.note)).replace("- [ ]", f"- [{box}]", 1)
+            lines.append(f"{line} {emoji} {day.isoformat()}")
     if agenda.waiting:
         lines += ["", "## Waiting on them"]
         for w in agenda.waiting:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -77,6 +77,11 @@ class Prepared:
     agenda_snap: vault.Snapshot | None  # None: the agenda note cannot be written
     wanted: Wanted
     result: RunResult
+    again: Callable[[], Prepared] | None = None  # the same run planned afresh
+
+
+class AgendaTicked(Exception):
+    """The user ticked a box in the agenda after vaultfu read it: plan the run again."""
 
 
 MAX_AGENDA_BYTES = 16_000_000
@@ -144,7 +149,14 @@ def prepare(
     problems.extend(planned.problems)
     problems.extend(second.problems)
 
-    agenda = Agenda(today=day, actions=second.open(), waiting=second.waiting, problems=())
+    held = {action.id for action, _, _ in planned.held}
+    agenda = Agenda(
+        today=day,
+        actions=tuple(a for a in second.open() if a.id not in held),
+        waiting=second.waiting,
+        problems=(),
+        held=planned.held,
+    )
     chart = mermaid(compute(loaded.interviews, closed=second.closed))
     region = render_region(
         replace(agenda, problems=sorted_problems(problems)), loaded.link_for, chart
@@ -178,11 +190,20 @@ def prepare(
         written=(),
         drafted=drafted,
     )
-    return Prepared(root, config, replace(loaded, sources=sources), agenda_snap, wanted, result)
+
+    def again() -> Prepared:
+        if index is not None:
+            index.refresh()
+        return prepare(root, today=today, clock=clock, request=request, index=index, edits=edits)
+
+    loaded = replace(loaded, sources=sources)
+    return Prepared(root, config, loaded, agenda_snap, wanted, result, again)
 
 
-def commit(prepared: Prepared) -> RunResult:
-    """Carry out the planned writes, each atomic and checked against a concurrent change."""
+def commit(prepared: Prepared, attempts: int = 3) -> RunResult:
+    """Carry out the planned writes, each atomic and checked against a concurrent change. When
+    the user ticked a box in the agenda meanwhile, the run is planned again from what the notes
+    and the agenda say now, so that the tick is carried to its note, never written over."""
     result = prepared.result
     written: list[str] = []
     problems = list(result.agenda.problems)
@@ -192,6 +213,14 @@ def commit(prepared: Prepared) -> RunResult:
                 written.append(w.rel)
         except NoteError as exc:
             problems.append(Problem(exc.path, exc.line, exc.message))
+        except AgendaTicked:
+            if prepared.again is None or attempts <= 1:
+                message = "was ticked while vaultfu wrote it; left as it is for the next run"
+                problems.append(Problem(w.rel, None, message))
+                continue
+            later = commit(prepared.again(), attempts - 1)
+            done = (*written, *(r for r in later.written if r not in written))
+            return replace(later, written=done, drafted=(*result.drafted, *later.drafted))
     agenda = replace(result.agenda, problems=sorted_problems(problems))
     return replace(result, agenda=agenda, written=tuple(written))
 
@@ -281,6 +310,9 @@ def _write_one(prepared: Prepared, w: Write, attempts: int = 3) -> bool:
             text = decode(snap.data or b"", w.rel)
             bom = BOM if (snap.data or b"").startswith(BOM.encode()) else ""
             if is_agenda:
+                now = agenda_ticks(text, w.rel, prepared.result.agenda.today)
+                if any(prepared.wanted.ticks.get(i, (None,))[0] != s for i, (s, _) in now.items()):
+                    raise AgendaTicked(w.rel) from None
                 try:
                     new = replace_region(text, prepared.result.region)
                 except RegionError as exc:

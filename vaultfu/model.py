@@ -234,3 +234,4 @@ class Agenda:
     actions: tuple[Action, ...]  # open actions, sorted by due date
     waiting: tuple[Waiting, ...]
     problems: tuple[Problem, ...]
+    held: tuple[tuple[Action, TaskStatus, dt.date], ...] = ()  # ticks no note could take yet

@@ -7,15 +7,21 @@ read from the task lines vaultfu wrote (`🆔 vf-…`) in the notes.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import hashlib
 from collections import defaultdict
-from collections.abc import Container, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
 from .config import Playbook
+from .days import (
+    ONE_DAY,
+    add_business_days,
+    add_months,
+    public_holidays,
+    to_friday,
+    to_monday,
+)
 from .model import (
     Action,
     Application,
@@ -29,8 +35,7 @@ from .model import (
     TaskStatus,
     Waiting,
 )
-
-ONE_DAY = dt.timedelta(days=1)
+from .wording import action_text, channel_for
 
 
 @dataclass(frozen=True)
@@ -62,53 +67,6 @@ def user_task_id(note: Interview, task: Task) -> str:
     )
 
 
-NoDays = Container[dt.date]
-
-
-def is_business_day(day: dt.date, holidays: NoDays = ()) -> bool:
-    return day.weekday() < 5 and day not in holidays
-
-
-def add_business_days(day: dt.date, count: int, holidays: NoDays = ()) -> dt.date:
-    while count > 0:
-        day += ONE_DAY
-        if is_business_day(day, holidays):
-            count -= 1
-    return day
-
-
-@lru_cache(maxsize=8)
-def public_holidays(country: str) -> NoDays:
-    """The public holidays of a country (the `holidays` package), or none when it is not set."""
-    if not country:
-        return ()
-    import holidays
-
-    return holidays.country_holidays(country)
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year = day.year + month // 12
-    month = month % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def to_monday(day: dt.date, holidays: NoDays = ()) -> dt.date:
-    """A due date on a weekend (or a public holiday) moves to the next business day."""
-    while not is_business_day(day, holidays):
-        day += ONE_DAY
-    return day
-
-
-def to_friday(day: dt.date, holidays: NoDays = ()) -> dt.date:
-    """A due date before a hard deadline moves back to the business day before it rather than
-    past the deadline."""
-    while not is_business_day(day, holidays):
-        day -= ONE_DAY
-    return day
-
-
 def group_applications(interviews: Iterable[Interview]) -> tuple[Application, ...]:
     groups: dict[str, list[Interview]] = defaultdict(list)
     for note in interviews:
@@ -122,116 +80,6 @@ def group_applications(interviews: Iterable[Interview]) -> tuple[Application, ..
         )
         for key, notes in sorted(groups.items())
     )
-
-
-def channel_for(note: Interview, kind: Kind, person: Person | None) -> Channel:
-    """The channel follows `contact` and `no_calls`; a call is never suggested after no_calls."""
-    if kind is Kind.PREPARE:
-        return interview_channel(note)
-    if kind is Kind.THANK_YOU_NOTE:
-        return Channel.LETTER
-    if kind in (Kind.CONNECT,):
-        return Channel.LINKEDIN
-    if kind in (Kind.MOVE_ON, Kind.TASK):
-        return Channel.NONE
-    if kind is Kind.NOTIFY_REFERENCES:
-        if person and person.phone and not person.email:
-            return Channel.PHONE
-        return Channel.EMAIL
-    if kind in (Kind.THANK_YOU_EMAIL,):
-        return Channel.EMAIL
-    if note.contact == "phone" and not note.no_calls:
-        return Channel.PHONE
-    return Channel.EMAIL  # "either": an email is the less intrusive (seed 001)
-
-
-_BY_PHONE = ("phone", "call")
-_BY_VIDEO = ("video", "zoom", "teams", "meet", "remote", "virtual", "hangout")
-
-
-def interview_channel(note: Interview) -> Channel:
-    """How the interview takes place: `format`, else what the round's name says, else in
-    person."""
-    if note.format:
-        return {"phone": Channel.PHONE, "video": Channel.VIDEO}.get(note.format, Channel.IN_PERSON)
-    name = (note.round or "").casefold()
-    if any(word in name for word in _BY_PHONE):
-        return Channel.PHONE
-    if any(word in name for word in _BY_VIDEO):
-        return Channel.VIDEO
-    return Channel.IN_PERSON
-
-
-def _fmt(day: dt.date | None) -> str:
-    return f"{day:%a} {day.day} {day:%b}" if day else "?"
-
-
-def _who(person: Person | None, fallback: str) -> str:
-    return person.name if person else fallback
-
-
-def _text(kind: Kind, note: Interview, person: Person | None, extra: str = "") -> str:
-    company, role = note.company, note.role or note.application or ""
-    at = f"{company} ({role})" if role else company
-    named = note.follow_up_on or note.decision_by
-    team = "the hiring team"  # when the note names no one
-    match kind:
-        case Kind.PREPARE:
-            what = f"{note.round} interview" if note.round else "interview"
-            cards = (
-                "collect every interviewer's card"
-                if interview_channel(note) is Channel.IN_PERSON
-                else "note every interviewer's name and email"
-            )
-            return (
-                f"Prepare for the {what} at {at}: ask the next step, the timeline and how they "
-                f"prefer to be contacted; {cards}"
-            )
-        case Kind.THANK_YOU_EMAIL:
-            return f"Email a thank-you to {_who(person, 'your interviewer')} at {at}"
-        case Kind.THANK_YOU_NOTE:
-            return (
-                f"Mail a handwritten thank-you note to {_who(person, 'your interviewer')} at {at}"
-            )
-        case Kind.NOTIFY_REFERENCES:
-            who = _who(person, "your reference")
-            return f"Tell {who} about the interview at {at}; a call may come"
-        case Kind.STATUS_CHECK | Kind.STATUS_CHECK_2:
-            second = kind is Kind.STATUS_CHECK_2
-            ask = (
-                "ask if they need anything else from you"
-                if note.final_round
-                else "ask where the decision stands"
-            )
-            said = f" (they named {_fmt(named)})" if named else ""
-            lead = "Check in a second and last time with" if second else "Follow up with"
-            return f"{lead} {_who(person, team)} at {at}{said}: {ask}; look for company news first"
-        case Kind.MOVE_ON:
-            return (
-                f"No answer from {company} after two check-ins: "
-                f"close {at} and note what you learned"
-            )
-        case Kind.COMPETING_OFFER:
-            return f"Tell {_who(person, team)} at {at} you have an offer from {extra}"
-        case Kind.OFFER_RESPONSE:
-            deadline = (
-                f" before the deadline, {_fmt(note.offer_deadline)}" if note.offer_deadline else ""
-            )
-            return f"Answer the offer from {at}{deadline}"
-        case Kind.REJECTION_THANK_YOU:
-            return f"Thank {_who(person, team)} at {at} for the decision and keep the door open"
-        case Kind.CONNECT:
-            return f"Connect with {_who(person, 'your interviewer')} of {company} on LinkedIn"
-        case Kind.KEEP_IN_TOUCH:
-            return f"Keep in touch with {_who(person, team)} at {company}: any new openings?"
-        case Kind.WITHDRAW:
-            return (
-                f"Withdraw from {at}: tell {_who(person, team)} you accepted an offer from "
-                f"{extra}, thank them, and keep the door open"
-            )
-        case Kind.TASK:
-            return extra
-    raise AssertionError(kind)  # pragma: no cover
 
 
 class _Planner:
@@ -314,7 +162,7 @@ class _Planner:
             role=note.role,
             due=due,
             channel=channel_for(note, kind, person),
-            text=_text(kind, note, person, extra),
+            text=action_text(kind, note, person, extra),
             person=person,
             done=done,
             values=values,

@@ -284,6 +284,7 @@ class NotesPlan:
     wanted: Wanted
     edits: dict[str, str]  # rel → the note's new text, for notes that change
     problems: tuple[Problem, ...]
+    held: tuple[tuple[Action, TaskStatus, dt.date], ...] = ()  # ticks no note could take
 
 
 def plan_notes(
@@ -323,8 +324,10 @@ def plan_notes(
     if not edits:  # the agenda only (--no-write): ticks count, nothing else is planned
         return NotesPlan(second, wanted, {}, ())
     problems: list[Problem] = []
+    ticks_only = replace(wanted, cancel_stale=False)
     wanted = build_wanted(config, second, interviews, today, ticks, request, template, problems)
     changes: dict[str, str] = {}
+    held: list[Held] = []
     for note in interviews:
         rel = note.path
         if not (follow_up_ops(note, wanted) or rel in ticked):
@@ -334,9 +337,27 @@ def plan_notes(
         trouble = check_edit(before, new, rel, config, wanted)
         if trouble:
             problems.append(Problem(rel, None, trouble))
+            if rel in ticked:  # the ticks alone, if the note can take them; else held
+                alone = ticked[rel]
+                if check_edit(before, alone, rel, config, ticks_only) is None:
+                    changes[rel] = alone
+                else:
+                    held += _held(ticks, ticks_only, rel)
         elif new != before:
             changes[rel] = new
-    return NotesPlan(second, wanted, changes, tuple(problems))
+    return NotesPlan(second, wanted, changes, tuple(problems), tuple(held))
+
+
+Held = tuple[Action, TaskStatus, dt.date]  # a tick its note cannot take yet
+
+
+def _held(ticks: Ticks, wanted: Wanted, rel: str) -> list[Held]:
+    """The ticks meant for a note that cannot take them: they stay ticked in the agenda."""
+    return [
+        (wanted.actions[ident], status, day)
+        for ident, (status, day) in sorted(ticks.items())
+        if ident in wanted.actions and wanted.actions[ident].note == rel
+    ]
 
 
 def build_wanted(

@@ -1,0 +1,261 @@
+"""The only place that touches the disk (this package): list notes, read them, write them
+atomically (`vault.write`), the cache file, and git for `--commit` (`vault.git`)."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import hashlib
+import importlib.resources
+import json
+import os
+import re
+import stat
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from ..config import CONFIG_NAME, Config, parse_config
+from ..errors import ConfigError, VaultError
+from .git import git_busy, git_commit, git_state
+from .write import TMP_SUFFIX, Snapshot, stage, write, write_file
+
+__all__ = [
+    "TMP_SUFFIX",
+    "NotAFile",
+    "Snapshot",
+    "cache_file",
+    "find_root",
+    "git_busy",
+    "git_commit",
+    "git_state",
+    "is_conflict_copy",
+    "is_note",
+    "open_vault",
+    "read",
+    "read_cache",
+    "read_config",
+    "read_template",
+    "scan",
+    "stat_of",
+    "sweep",
+    "templates_folder",
+    "write",
+    "write_cache",
+    "write_file",
+]
+
+SKIP_DIRS = {"node_modules", "__pycache__"}
+
+
+def find_root(start: Path) -> Path | None:
+    """The vault a folder is in, found as git finds `.git`: the nearest folder, from `start`
+    up, that holds `.vaultfu.toml` or `.obsidian/`."""
+    folder = start.resolve()
+    for candidate in (folder, *folder.parents):
+        if (candidate / CONFIG_NAME).is_file() or (candidate / ".obsidian").is_dir():
+            return candidate
+    return None
+
+
+def templates_folder(root: Path) -> str:
+    """The folder of Obsidian's core Templates plugin (`.obsidian/templates.json`), where
+    notes are templates, not notes: "Templates" unless the vault says otherwise."""
+    try:
+        folder = json.loads((root / ".obsidian" / "templates.json").read_bytes()).get("folder")
+    except (OSError, ValueError, AttributeError):
+        folder = None
+    return (folder if isinstance(folder, str) and folder.strip("/") else "Templates").strip("/")
+
+
+def open_vault(path: Path) -> Path:
+    """The vault folder, resolved; a VaultError when there is none."""
+    if not path.exists():
+        raise VaultError(f"{path}: no such folder")
+    if not path.is_dir():
+        raise VaultError(f"{path}: not a folder")
+    return path.resolve()
+
+
+def read_config(root: Path) -> Config:
+    path = root / CONFIG_NAME
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return Config()
+    except OSError as exc:
+        raise ConfigError(f"{CONFIG_NAME}: cannot be read ({exc.strerror})") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ConfigError(f"{CONFIG_NAME}: is not UTF-8 text") from None
+    return parse_config(text)
+
+
+def is_note(rel: str) -> bool:
+    """A path vaultfu reads as a note: Markdown, not hidden, not in a hidden folder. Editors'
+    swap, backup and temporary files (`.swp`, `note.md~`, `4913`, `.syncthing.*.tmp`, vaultfu's
+    own `.vaultfu-tmp`) are none of these."""
+    parts = rel.split("/")
+    return (
+        rel.lower().endswith(".md")
+        and not any(p.startswith(".") for p in parts)
+        and not any(p in SKIP_DIRS for p in parts[:-1])
+    )
+
+
+_CONFLICT = re.compile(r"\.sync-conflict-|conflicted copy|\(conflict", re.IGNORECASE)
+
+
+def is_conflict_copy(rel: str) -> bool:
+    """A sync tool's conflict copy (Syncthing `.sync-conflict-`, Dropbox and others'
+    `(… conflicted copy …)`): never parsed as a note, never written."""
+    return _CONFLICT.search(rel.rsplit("/", 1)[-1]) is not None
+
+
+def stat_of(root: Path, rel: str) -> tuple[int, int] | None:
+    """(size, mtime_ns) of a regular file, or None when there is none."""
+    try:
+        info = os.stat(root / rel)
+    except OSError:
+        return None
+    return (info.st_size, info.st_mtime_ns) if stat.S_ISREG(info.st_mode) else None
+
+
+def scan(root: Path, temp: list[str] | None = None) -> Iterator[tuple[str, tuple[int, int]]]:
+    """Every Markdown note below the root, as a relative path with `/` and its (size,
+    mtime_ns), sorted per folder.
+
+    Hidden folders (`.obsidian`, `.git`, `.trash`, `.vaultfu`) are skipped, and so are folder
+    symlinks (no loops, nothing outside the vault)."""
+    stack = [""]
+    while stack:
+        rel_dir = stack.pop()
+        try:
+            with os.scandir(root / rel_dir if rel_dir else root) as entries:
+                found = sorted(entries, key=lambda e: e.name)
+        except OSError:
+            continue
+        subdirs = []
+        for entry in found:
+            name = entry.name
+            if name.startswith("."):
+                if temp is not None and name.endswith(TMP_SUFFIX):
+                    temp.append(f"{rel_dir}/{name}" if rel_dir else name)
+                continue
+            rel = f"{rel_dir}/{name}" if rel_dir else name
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    if name not in SKIP_DIRS:
+                        subdirs.append(rel)
+                elif name.lower().endswith(".md") and entry.is_file():
+                    info = entry.stat()
+                    yield rel, (info.st_size, info.st_mtime_ns)
+            except OSError:
+                continue
+        stack.extend(reversed(subdirs))
+
+
+_WRITER = re.compile(r"\.(\d+)\.[^.]+" + re.escape(TMP_SUFFIX) + r"\Z")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # someone else's process: alive
+    return True
+
+
+def sweep(root: Path, temp: list[str], older_than: float = 60.0) -> list[str]:
+    """Remove vaultfu's own temporary files left by a process killed mid-write
+    (`.<note>.<pid>.<random>.vaultfu-tmp`): at once when that process is gone; one of a live
+    process only when it is older than `older_than` seconds (a write takes milliseconds)."""
+    removed = []
+    now = time.time()
+    for rel in temp:
+        path = root / rel
+        found = _WRITER.search(rel)
+        with contextlib.suppress(OSError):
+            gone = found is not None and not _alive(int(found.group(1)))
+            if gone or now - os.lstat(path).st_mtime >= older_than:
+                os.unlink(path)
+                removed.append(rel)
+    return removed
+
+
+_KINDS = {
+    stat.S_IFDIR: "a folder",
+    stat.S_IFIFO: "a pipe (FIFO)",
+    stat.S_IFCHR: "a device",
+    stat.S_IFBLK: "a device",
+    stat.S_IFSOCK: "a socket",
+}
+
+
+class NotAFile(OSError):
+    """A path where a note should be holds something else (a folder, a pipe, a device)."""
+
+
+def read(root: Path, rel: str, limit: int | None = None) -> Snapshot:
+    """Read one note; the snapshot remembers what a later write must still find there.
+
+    The file's type is checked before a byte is read (opening a pipe does not wait for a
+    writer; a folder, pipe or device raises NotAFile), and with `limit` no more than `limit + 1`
+    bytes are read: the snapshot's size says how large the file really is."""
+    path = root / rel
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except FileNotFoundError:
+        return Snapshot(rel, None)
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        kind = _KINDS.get(stat.S_IFMT(info.st_mode), "not a regular file")
+        raise NotAFile(errno.EINVAL, f"it is {kind}, not a file", rel)
+    with os.fdopen(fd, "rb") as handle:
+        os.set_blocking(fd, True)
+        data = handle.read() if limit is None else handle.read(limit + 1)
+    return Snapshot(rel, data, info.st_size, info.st_mtime_ns)
+
+
+def read_template(root: Path, kind: str) -> str:
+    """The draft template for a kind: the vault's `.vaultfu/templates/<kind>.md` when it has
+    one (and it lies inside the vault), else the one shipped with vaultfu."""
+    override = root / ".vaultfu" / "templates" / f"{kind}.md"
+    if override.is_file():
+        real = Path(os.path.realpath(override))
+        if not real.is_relative_to(root):
+            raise OSError(f"{override.relative_to(root)} points outside the vault")
+        return real.read_text(encoding="utf-8-sig")
+    shipped = importlib.resources.files("vaultfu") / "templates" / f"{kind}.md"
+    return shipped.read_text(encoding="utf-8")
+
+
+def cache_file(root: Path) -> Path:
+    """Where the cache of a vault lives: the XDG cache folder, never inside the vault."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    name = hashlib.sha256(str(root).encode("utf-8")).hexdigest()[:16]
+    return Path(base) / "vaultfu" / f"{name}.json"
+
+
+def read_cache(root: Path) -> tuple[bytes, int] | None:
+    """The cache's bytes and its mtime, or None when there is none (or it cannot be read)."""
+    try:
+        with open(cache_file(root), "rb") as handle:
+            return handle.read(), os.fstat(handle.fileno()).st_mtime_ns
+    except OSError:
+        return None
+
+
+def write_cache(root: Path, data: bytes) -> None:
+    """Replace the cache atomically; a cache that cannot be written is simply not written."""
+    path = cache_file(root)
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with stage(path, data, 0o600) as tmp:
+            os.replace(tmp, path)
+    with contextlib.suppress(OSError):  # the pickle an older vaultfu kept: never read again
+        path.with_suffix(".pickle").unlink()
