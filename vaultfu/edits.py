@@ -109,16 +109,32 @@ def lines_of(text: str) -> list[str]:
     return found
 
 
+class LineError(ValueError):
+    """A line vaultfu meant to change is not the task line it expected."""
+
+    def __init__(self, line: int) -> None:
+        super().__init__(f"line {line} is not a task line vaultfu can read; left as it is")
+        self.line = line
+
+
+def _task_line(text: str, line: int) -> tuple[list[str], str, str, re.Match[str]]:
+    """The note's lines, and the task line `line` (1-based): its content, its ending and its
+    checkbox."""
+    lines = lines_of(text)
+    if not 1 <= line <= len(lines):
+        raise LineError(line)
+    content = lines[line - 1].rstrip("\r\n")
+    box = _BOX.match(content)
+    if not box:
+        raise LineError(line)
+    return lines, content, lines[line - 1][len(content) :], box
+
+
 def set_task_mark(text: str, line: int, mark: str, stamp: str | None) -> str:
     """Flip the checkbox on a 1-based `line` to `mark` (`x`, `-` or ` `) and append `stamp`
     (like `✅ 2026-11-24`) at the end of that line, before a block id (` ^abc`), which the Tasks
     plugin reads only as the very last thing. Nothing else on the line changes."""
-    lines = lines_of(text)
-    content = lines[line - 1].rstrip("\r\n")
-    ending = lines[line - 1][len(content) :]
-    box = _BOX.match(content)
-    if not box:
-        raise ValueError(f"line {line} is not a task line")
+    lines, content, ending, box = _task_line(text, line)
     content = content[: box.start(2)] + mark + content[box.end(2) :]
     link = split_task(content[box.end() :]).fields.get("block_link")
     cut = box.end() + link[1] - 1 if link else len(content)  # a block id stays last
@@ -133,12 +149,7 @@ def update_task_line(text: str, line: int, words: str, due: dt.date) -> str:
     """Bring a task line vaultfu wrote up to date: its words (before the fields) and its 📅.
     Everything else on the line stays: the checkbox, the user's tags, block id, ⏳ and the
     other fields, in their places."""
-    lines = lines_of(text)
-    content = lines[line - 1].rstrip("\r\n")
-    ending = lines[line - 1][len(content) :]
-    box = _BOX.match(content)
-    if not box:
-        raise ValueError(f"line {line} is not a task line")
+    lines, content, ending, box = _task_line(text, line)
     head, rest = content[: box.end()], content[box.end() :]
     parts = split_task(rest)
     if "due" in parts.fields:

@@ -18,7 +18,7 @@ from . import vault
 from .agenda import render_region
 from .config import Config
 from .drafts import heading
-from .edits import RegionError, replace_region
+from .edits import LineError, RegionError, replace_region
 from .errors import NoteError, Refused, WriteConflict
 from .front import BOM, decode
 from .index import Index, Loaded, Progress, Source, load, resolve_people
@@ -318,8 +318,11 @@ def _write_one(prepared: Prepared, w: Write, attempts: int = 3) -> bool:
                 except RegionError as exc:
                     raise NoteError(w.rel, exc.line, str(exc)) from None
             else:
-                new = edit_note(text, w.rel, config, wanted)
-                trouble = check_edit(text, new, w.rel, config, wanted)
+                try:
+                    new = edit_note(text, w.rel, config, wanted)
+                    trouble = check_edit(text, new, w.rel, config, wanted)
+                except LineError as exc:
+                    new, trouble = text, str(exc)
                 if trouble:
                     raise NoteError(w.rel, None, trouble) from None
             data = (bom + new).encode("utf-8")

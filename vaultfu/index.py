@@ -93,6 +93,23 @@ PARALLEL_FROM = 200  # notes to read before a process pool pays for itself
 UNLINKABLE = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
 
 
+def _refusal(rel: str, size: int) -> str | None:
+    """Why a note is not read at all, if it is not."""
+    if size > MAX_NOTE_BYTES:
+        return f"is {size / 1e6:.0f} MB, too large for an interview note; vaultfu leaves it alone"
+    if UNLINKABLE.search(rel):
+        return (
+            "its file name holds a line break or a control character, which no one-line link "
+            "can name: rename the note (vaultfu leaves it alone)"
+        )
+    if vault.is_conflict_copy(rel):
+        return (
+            "is a sync-conflict copy of an interview note: merge what you need into the "
+            "original and delete it (vaultfu does not read or write it)"
+        )
+    return None
+
+
 def printable(rel: str) -> str:
     """A path shown on one line: control characters as their escapes (`\\n`)."""
     return UNLINKABLE.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), rel)
@@ -112,28 +129,10 @@ def read_entry(root: Path, config: Config, rel: str, hashing: bool = False) -> E
     word = config.type_value.encode().lower()
     if rel == config.agenda.replace("\\", "/"):
         return Entry(key, digest)
-    if snap.size > MAX_NOTE_BYTES:
-        if word not in data[:4096].lower():
-            return Entry(key, digest)
-        size = f"{snap.size / 1e6:.0f} MB"
-        message = f"is {size}, too large for an interview note; vaultfu leaves it alone"
-        return Entry(key, digest, problems=(Problem(rel, None, message),))
-    if UNLINKABLE.search(rel):
-        if word not in data[:4096].lower():
-            return Entry(key, digest)
-        message = (
-            "its file name holds a line break or a control character, which no one-line link "
-            "can name: rename the note (vaultfu leaves it alone)"
-        )
-        return Entry(key, digest, problems=(Problem(printable(rel), None, message),))
-    if vault.is_conflict_copy(rel):
-        if word not in data[:4096].lower():
-            return Entry(key, digest)
-        message = (
-            "is a sync-conflict copy of an interview note: merge what you need into the "
-            "original and delete it (vaultfu does not read or write it)"
-        )
-        return Entry(key, digest, problems=(Problem(rel, None, message),))
+    refused = _refusal(rel, snap.size)
+    if refused is not None:  # said only of notes that may be interviews
+        problems = (Problem(printable(rel), None, refused),) if word in data[:4096].lower() else ()
+        return Entry(key, digest, problems=problems)
     try:
         text = candidate_text(rel, data, config)
         found = None if text is None else parse_text(rel, text, config)

@@ -14,6 +14,7 @@ from .body import parse_structure
 from .config import Config
 from .drafts import DraftError, draft_section, facts_hash, heading
 from .edits import (
+    LineError,
     append_sections,
     insert_tasks,
     is_follow_ups,
@@ -306,10 +307,14 @@ def plan_notes(
     first = plan(interviews, today=today, rules=config.playbook)
     wanted = Wanted(today=today, ticks=ticks, actions={a.id: a for a in first.actions})
     ticked: dict[str, str] = {}
+    held: list[Held] = []
     for note in interviews:
         marks, missing = tick_ops(note, wanted)
         if marks or missing:
-            ticked[note.path] = carry_ticks(text_of(note.path), note.path, config, wanted)
+            try:
+                ticked[note.path] = carry_ticks(text_of(note.path), note.path, config, wanted)
+            except LineError:
+                held += _held(ticks, wanted, note.path)
     if ticked:
         fresh = []
         for note in interviews:
@@ -327,14 +332,16 @@ def plan_notes(
     ticks_only = replace(wanted, cancel_stale=False)
     wanted = build_wanted(config, second, interviews, today, ticks, request, template, problems)
     changes: dict[str, str] = {}
-    held: list[Held] = []
     for note in interviews:
         rel = note.path
         if not (follow_up_ops(note, wanted) or rel in ticked):
             continue
         before = text_of(rel)
-        new = add_follow_ups(ticked.get(rel, before), rel, config, wanted)
-        trouble = check_edit(before, new, rel, config, wanted)
+        try:
+            new = add_follow_ups(ticked.get(rel, before), rel, config, wanted)
+            trouble = check_edit(before, new, rel, config, wanted)
+        except LineError as exc:
+            new, trouble = before, str(exc)
         if trouble:
             problems.append(Problem(rel, None, trouble))
             if rel in ticked:  # the ticks alone, if the note can take them; else held
