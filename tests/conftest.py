@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import subprocess
 import textwrap
 from pathlib import Path
 
@@ -41,6 +42,17 @@ def interview(text: str, path: str = "Interviews/n.md") -> Interview:
 def planned(*texts: str, today: dt.date = TODAY, config: str = "") -> Plan:
     notes = [interview(t, f"Interviews/n{i}.md") for i, t in enumerate(texts)]
     return plan(notes, today=today, rules=parse_config(config).playbook)
+
+
+def git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    """git in a test vault, as a user named T."""
+    return subprocess.run(
+        ["git", "-c", "user.name=T", "-c", "user.email=t@t", *args],
+        cwd=root,
+        check=check,
+        capture_output=True,
+        text=True,
+    )
 
 
 class Vault:

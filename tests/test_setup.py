@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from vaultfu.cli import main
 
-from .conftest import ACME, Vault
+from .conftest import ACME, Vault, git
 
 
 def test_init_makes_a_vault_and_twice_changes_nothing(runner: CliRunner, vault: Vault) -> None:
@@ -155,18 +155,6 @@ def test_ics_parses_back_with_stable_uids(runner: CliRunner, vault: Vault, tmp_p
     assert uids == uids_again  # re-importing updates the same events
 
 
-def _git(root: Path, *args: str) -> str:
-    import subprocess
-
-    return subprocess.run(
-        ["git", "-c", "user.name=T", "-c", "user.email=t@t", *args],
-        cwd=root,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-
-
 def test_commit_commits_vaultfus_writes_and_nothing_of_the_users(
     runner: CliRunner, vault: Vault, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
@@ -177,28 +165,30 @@ def test_commit_commits_vaultfus_writes_and_nothing_of_the_users(
     vault.write("Interviews/acme.md", ACME)
     vault.write("Interviews/globex.md", ACME.replace("Acme Corp", "Globex"))
     vault.write("Ideas.md", "# ideas\n")
-    _git(vault.root, "init", "-q")
-    _git(vault.root, "add", "-A")
-    _git(vault.root, "commit", "-qm", "mine")
+    git(vault.root, "init", "-q")
+    git(vault.root, "add", "-A")
+    git(vault.root, "commit", "-qm", "mine")
     # the user is in the middle of things: an edit to globex, a staged new note
     vault.write(
         "Interviews/globex.md", vault.read("Interviews/globex.md") + "typing...\n", raw=True
     )
     vault.write("Staged.md", "# staged, not vaultfu's\n")
-    _git(vault.root, "add", "Staged.md")
+    git(vault.root, "add", "Staged.md")
     result = runner.invoke(main, ["agenda", str(vault.root), "--today", "2026-11-24", "--commit"])
     assert result.exit_code == 0, result.output
-    files = _git(vault.root, "show", "--name-only", "--format=%s", "HEAD").splitlines()
+    files = git(vault.root, "show", "--name-only", "--format=%s", "HEAD").stdout.splitlines()
     message, changed = files[0], sorted(f for f in files[1:] if f)
     assert changed == ["Agenda.md", "Interviews/acme.md"]  # not globex, not Staged.md
     assert message.startswith("vaultfu: agenda for 2026-11-24; 4 drafts (Acme Corp, Globex)")
     assert "not committed, holding your own changes: Interviews/globex.md" in message
-    status = _git(vault.root, "status", "--porcelain")
+    status = git(vault.root, "status", "--porcelain").stdout
     assert "A  Staged.md" in status and " M Interviews/globex.md" in status
     assert "- [ ] Email a thank-you" in vault.read("Interviews/globex.md")  # written all the same
     again = runner.invoke(main, ["agenda", str(vault.root), "--today", "2026-11-24", "--commit"])
     assert again.exit_code == 0
-    assert _git(vault.root, "rev-list", "--count", "HEAD").strip() == "2"  # nothing new to commit
+    assert (
+        git(vault.root, "rev-list", "--count", "HEAD").stdout.strip() == "2"
+    )  # nothing new to commit
 
 
 def test_stats_and_the_pipeline_chart(runner: CliRunner, sample: Vault) -> None:

@@ -15,19 +15,9 @@ from click.testing import CliRunner
 
 from vaultfu.cli import main
 
-from .conftest import ACME, Vault
+from .conftest import ACME, Vault, git
 
 DAY = ["--today", "2026-11-24"]
-
-
-def git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["git", "-c", "user.name=T", "-c", "user.email=t@t", *args],
-        cwd=root,
-        check=check,
-        capture_output=True,
-        text=True,
-    )
 
 
 @pytest.fixture
