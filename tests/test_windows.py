@@ -153,10 +153,9 @@ def test_a_temp_file_whose_writer_is_gone_is_removed_at_once(vault: Vault) -> No
     from vaultfu import vault as disk
 
     vault.write("Interviews/acme.md", ACME)
-    dead = subprocess.run(["true"], check=True)
-    assert dead.returncode == 0
-    pid = subprocess.Popen(["true"]).pid
-    os.waitpid(pid, 0)  # a process that is gone
+    gone = subprocess.Popen(["true"])
+    gone.wait()  # a process that is gone
+    pid = gone.pid
     left = vault.root / "Interviews" / f".acme.md.{pid}.abc123{disk.TMP_SUFFIX}"
     left.write_text("half a write")
     alive = vault.root / "Interviews" / f".acme.md.{os.getppid()}.def456{disk.TMP_SUFFIX}"

@@ -9,6 +9,7 @@ import datetime as dt
 import functools
 import json
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TypeVar
@@ -51,6 +52,15 @@ def locate(explicit: Path | None) -> Path:
             "it (give --vault PATH, set VAULTFU_VAULT, or run `vaultfu init`)"
         )
     return found
+
+
+def echo_json(data: object) -> None:
+    """JSON on stdout: indented for a person at a terminal, compact for a program (and fast:
+    the compact form uses the json module's C encoder)."""
+    if sys.stdout.isatty():
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        click.echo(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
 
 
 def _fail(exc: VaultfuError) -> NoReturn:
@@ -167,7 +177,7 @@ def agenda(
 
     run = _run(root, today, write=not (no_write or dry_run), edits=not no_write, git=git)
     if as_json:
-        click.echo(json.dumps(agenda_json(run.agenda), indent=2, ensure_ascii=False))
+        echo_json(agenda_json(run.agenda))
         return
     _report(run, root, dry_run=dry_run, no_write=no_write)
 
@@ -200,7 +210,7 @@ def done(
         run = _run(root, today, write=False, edits=False)
         if as_json:
             items = [action_json(a, run.agenda.today) for a in run.agenda.actions]
-            click.echo(json.dumps(items, indent=2, ensure_ascii=False))
+            echo_json(items)
         else:
             output.show_ids(output.console(), run.agenda)
         return
@@ -400,7 +410,7 @@ def check(root: Path, as_json: bool) -> None:
     problems = commands.check(root, clock=dt.date.today())
     if as_json:
         items = [{"path": p.path, "line": p.line, "message": p.message} for p in problems]
-        click.echo(json.dumps({"problems": items}, indent=2, ensure_ascii=False))
+        echo_json({"problems": items})
     else:
         for p in problems:
             click.echo(str(p))
@@ -437,7 +447,7 @@ def stats(root: Path, as_json: bool) -> None:
 
     figures = commands.statistics(root, clock=dt.date.today())
     if as_json:
-        click.echo(json.dumps(figures.as_json(), indent=2, ensure_ascii=False))
+        echo_json(figures.as_json())
         return
     click.echo("Applications: " + ", ".join(f"{k} {v}" for k, v in figures.by_status.items()))
     click.echo(

@@ -157,15 +157,17 @@ def prepare(
         problems=(),
         held=planned.held,
     )
-    chart = mermaid(compute(loaded.interviews, closed=second.closed))
-    region = render_region(
-        replace(agenda, problems=sorted_problems(problems)), loaded.link_for, chart
-    )
+    region = ""  # the agenda alone (edits=False) is printed, never written: nothing to render
+    if edits:
+        chart = mermaid(compute(loaded.interviews, closed=second.closed))
+        region = render_region(
+            replace(agenda, problems=sorted_problems(problems)), loaded.link_for, chart
+        )
     writes = [
         Write(rel, sources[rel].snapshot.data or b"", sources[rel].encode(new))
         for rel, new in sorted(changes.items())
     ]
-    if agenda_snap is not None:
+    if agenda_snap is not None and edits:
         try:
             new_agenda = replace_region(agenda_text or "", region)
             bom = BOM if (agenda_snap.data or b"").startswith(BOM.encode()) else ""
