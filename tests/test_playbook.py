@@ -366,3 +366,29 @@ def test_an_unknown_holidays_country_is_a_settings_error() -> None:
 
     with pytest.raises(ConfigError, match="holidays_country' 'XX' is not a country"):
         parse_config('[playbook]\nholidays_country = "XX"\n')
+
+
+def test_the_offer_index_finds_the_first_offer_that_ranks_lower() -> None:
+    """Against the definition, on every mix of priorities (the index keeps planning linear)."""
+    import itertools
+
+    from vaultfu.model import Application
+    from vaultfu.playbook import Offers
+
+    values = [None, 1, 2, 3]
+    for combo in itertools.product(values, repeat=4):
+        apps = [
+            Application(f"a{i}", (interview(waiting(f"priority: {p}\n" if p else "")),))
+            for i, p in enumerate(combo)
+        ]
+        index = Offers(apps)
+        for mine in values:
+            expected = next(
+                (
+                    a
+                    for a in apps
+                    if mine is not None and (a.latest.priority is None or mine < a.latest.priority)
+                ),
+                None,
+            )
+            assert index.first_below(mine) is expected, (combo, mine)

@@ -7,6 +7,7 @@ read from the task lines vaultfu wrote (`🆔 vf-…`) in the notes.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import hashlib
 from collections import defaultdict
@@ -173,9 +174,11 @@ class _Planner:
     # -- the rows of the playbook ---------------------------------------------------------
 
     def run(self) -> Plan:
-        offers = sorted(
-            (a for a in self.apps if a.latest.status is Status.OFFER),
-            key=lambda o: (_offer_day(o.latest, self.today), o.key),
+        offers = Offers(
+            sorted(
+                (a for a in self.apps if a.latest.status is Status.OFFER),
+                key=lambda o: (_offer_day(o.latest, self.today), o.key),
+            )
         )
         accepted = [a for a in self.apps if a.latest.status is Status.ACCEPTED]
         for app in self.apps:
@@ -249,12 +252,12 @@ class _Planner:
             day = last
         return day
 
-    def per_application(self, app: Application, offers: list[Application]) -> None:
+    def per_application(self, app: Application, offers: Offers) -> None:
         latest = app.latest
         contact = latest.interviewers[0] if latest.interviewers else None
         status = latest.status
         if status.pending:
-            offer = next((o for o in offers if _ranks_higher(latest, o.latest)), None)
+            offer = offers.first_below(latest.priority)
             values = _other_offer(offer.latest) if offer else ()
             if self.status_checks(app, contact, offer.latest if offer else None):
                 return  # closed by the user: nothing more to chase
@@ -445,11 +448,31 @@ def _offer_day(note: Interview, today: dt.date) -> dt.date:
     return note.status_date or note.day or today
 
 
-def _ranks_higher(this: Interview, other: Interview) -> bool:
-    """Priority 1 is the first choice; a ranked application outranks an unranked one."""
-    if this.priority is None:
-        return False
-    return other.priority is None or this.priority < other.priority
+class Offers:
+    """The applications with an offer, in the order the offers came, and the first of them that
+    ranks below a priority, found in log time (priority 1 is the first choice; a ranked
+    application outranks an unranked one; an unranked one outranks none)."""
+
+    def __init__(self, offers: list[Application]) -> None:
+        self.offers = offers
+        unranked = [i for i, o in enumerate(offers) if o.latest.priority is None]
+        self.unranked = unranked[0] if unranked else None
+        ranked = sorted(
+            (o.latest.priority, i) for i, o in enumerate(offers) if o.latest.priority is not None
+        )
+        self.priorities = [p for p, _ in ranked]
+        self.first_from = [0] * len(ranked)  # the earliest offer among ranked[k:]
+        earliest = len(offers)
+        for k in range(len(ranked) - 1, -1, -1):
+            earliest = min(earliest, ranked[k][1])
+            self.first_from[k] = earliest
+
+    def first_below(self, priority: int | None) -> Application | None:
+        if priority is None:
+            return None
+        k = bisect.bisect_right(self.priorities, priority)
+        found = [i for i in (self.unranked, *self.first_from[k : k + 1]) if i is not None]
+        return self.offers[min(found)] if found else None
 
 
 def plan(interviews: Sequence[Interview], *, today: dt.date, rules: Playbook) -> Plan:
