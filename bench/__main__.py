@@ -1,18 +1,22 @@
-"""`python -m bench`: measure vaultfu against the floor, in one run, as ratios.
+"""`python -m bench`: measure vaultfu as a user meets it, against the floor, in one run.
 
-Figures (each the median of several runs): (a) the floor, reading every note's bytes; (b) a plain
-python-frontmatter loop; (c) `vaultfu agenda --no-write` with an empty cache; (d) the same with a
-warm cache; (e) `vaultfu watch`, from a saved note to the agenda rewritten, p50 and p95 over 50
-saves; (f) the peak memory of (c) in its own process; (g) (c) on the mixed vault at 50,000 notes.
-`--quick` runs everything on small vaults, to keep the benchmark working in CI.
+Every figure is a whole new process (interpreter start-up and imports included) on the real
+clock, never a pinned day, timed from outside; each is the median of several runs after one
+untimed run that warms the page cache, with the spread (fastest–slowest). The floor is a Python
+process that reads every note's bytes. vaultfu runs on a settled copy of each generated vault
+(one `vaultfu agenda` has written its tasks and drafts, as on any day after the first), so that
+every timed run is the same run.
+
+Figures: (a) the floor; (b) a plain python-frontmatter loop; (c) `vaultfu agenda --json`, empty
+cache; (d) the same, warm cache; the same three on an all-interviews vault; (e) `vaultfu watch`,
+a save to the agenda written, p50 and p95; (f) the peak memory of (c); (g) (c) at 50,000 notes,
+mixed and all-interviews. `--quick` runs everything on small vaults, to keep it working in CI.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
-import io
 import os
 import platform
 import shutil
@@ -20,44 +24,84 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench.generate import TODAY, generate
+from bench.generate import generate
 
-DEBOUNCE = 0.03  # `vaultfu watch`'s default, in seconds
+FLOOR = """
+import os, sys
+for folder, dirs, files in os.walk(sys.argv[1]):
+    dirs[:] = [d for d in dirs if not d.startswith(".")]
+    for name in files:
+        if name.endswith(".md"):
+            with open(os.path.join(folder, name), "rb") as handle:
+                handle.read()
+"""
+FRONTMATTER = """
+import os, sys
+import frontmatter
+for folder, dirs, files in os.walk(sys.argv[1]):
+    dirs[:] = [d for d in dirs if not d.startswith(".")]
+    for name in files:
+        if name.endswith(".md"):
+            frontmatter.load(os.path.join(folder, name))
+"""
+PEAK = """
+import atexit, runpy, sys
+def peak():
+    status = open("/proc/self/status").read().split("VmHWM:")[1].split()[0]
+    sys.stderr.write(f"VmHWM {status}\\n")
+atexit.register(peak)
+sys.argv = ["vaultfu", *sys.argv[1:]]
+runpy.run_module("vaultfu", run_name="__main__")
+"""
 
 
 def vault_for(work: Path, kind: str, notes: int) -> Path:
-    """A generated vault, made once per (kind, size) and kept in the work folder."""
+    """A generated vault, made once per (kind, size) and kept in the work folder, then a settled
+    copy of it: the copy is the one measured."""
     root = work / f"{kind}-{notes}"
     stamp = root / ".bench-complete"
     if not stamp.exists():
         shutil.rmtree(root, ignore_errors=True)
         generate(root, notes=notes, kind=kind)
+        stamp.write_text("ok")
+    settled = work / f"{kind}-{notes}-settled-{dt.date.today()}"
+    if not (settled / ".bench-settled").exists():
+        shutil.rmtree(settled, ignore_errors=True)
+        shutil.copytree(root, settled)
+        vaultfu("agenda", str(settled), cache=tempfile.mkdtemp(prefix="vaultfu-bench-"))
         old = 1_700_000_000_000_000_000  # every note last changed long before any cache
-        for folder, _, files in os.walk(root):
+        for folder, _, files in os.walk(settled):
             for name in files:
                 os.utime(os.path.join(folder, name), ns=(old, old))
-        stamp.write_text("ok")
-    return root
+        (settled / ".bench-settled").write_text("ok")
+    return settled
 
 
-def notes_of(root: Path) -> list[str]:
-    """Every note vaultfu reads: Markdown files outside hidden folders."""
-    found = []
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        found += [os.path.join(folder, n) for n in files if n.endswith(".md")]
-    return found
+def python(code: str, *args: str, cache: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ}
+    if cache is not None:
+        env["XDG_CACHE_HOME"] = cache
+    return subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, env=env, check=True
+    )
 
 
-def median_time(
+def vaultfu(*args: str, cache: str) -> subprocess.CompletedProcess[str]:
+    """The command as a user runs it (the real clock: no --today)."""
+    env = {**os.environ, "XDG_CACHE_HOME": cache}
+    return subprocess.run(
+        [sys.executable, "-m", "vaultfu", *args], capture_output=True, text=True, env=env
+    )
+
+
+def timed(
     fn: Callable[[], object], repeat: int, before: Callable[[], object] = lambda: None
-) -> float:
-    """The median of `repeat` timed runs, after one untimed run that warms the page cache."""
+) -> list[float]:
+    """`repeat` timed runs after one untimed run that warms the page cache."""
     before()
     fn()
     times = []
@@ -66,109 +110,55 @@ def median_time(
         start = time.perf_counter()
         fn()
         times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
-def floor(root: Path) -> None:
-    for path in notes_of(root):
-        with open(path, "rb") as handle:
-            handle.read()
-
-
-def frontmatter_loop(root: Path) -> None:
-    import frontmatter
-
-    for path in notes_of(root):
-        frontmatter.load(path)
-
-
-def agenda_no_write(root: Path) -> None:
-    """`vaultfu agenda --no-write`, in this process, its terminal output thrown away."""
-    from vaultfu.cli import main
-
-    with contextlib.redirect_stdout(io.StringIO()):
-        main(
-            ["agenda", str(root), "--no-write", "--today", TODAY.isoformat()], standalone_mode=False
-        )
-
-
-def fresh_cache() -> None:
-    os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="vaultfu-bench-cache-")
-
-
-def peak_memory_mb(root: Path) -> float:
-    """Peak RSS of `vaultfu agenda --no-write`, cold, in a process of its own."""
-    env = {**os.environ, "XDG_CACHE_HOME": tempfile.mkdtemp(prefix="vaultfu-bench-cache-")}
-    code = (
-        "import sys\n"
-        "from vaultfu.cli import main\n"
-        "import contextlib, io\n"
-        "with contextlib.redirect_stdout(io.StringIO()):\n"
-        f"    main(['agenda', {str(root)!r}, '--no-write', '--today', {TODAY.isoformat()!r}],"
-        " standalone_mode=False)\n"
-        # VmHWM is this process's own peak; ru_maxrss would include the RSS that a forked
-        # child inherits from this (large) benchmark process before its exec.
-        "status = open('/proc/self/status').read().split('VmHWM:')[1].split()[0]\n"
-        "print(status)\n"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
-    ).stdout
-    return int(out.strip().splitlines()[-1]) / 1024
-
-
-def process_seconds(root: Path) -> float:
-    """The whole command as a user runs it (interpreter start-up and imports included)."""
-    env = {**os.environ, "XDG_CACHE_HOME": tempfile.mkdtemp(prefix="vaultfu-bench-cache-")}
-    args = [
-        sys.executable,
-        "-m",
-        "vaultfu",
-        "agenda",
-        str(root),
-        "--no-write",
-        "--today",
-        TODAY.isoformat(),
-    ]
-    start = time.perf_counter()
-    subprocess.run(args, capture_output=True, env=env, check=True)
-    return time.perf_counter() - start
+    return times
 
 
 def watch_latency(root: Path, saves: int) -> tuple[float, float]:
-    """Save a note (its decision date moves, so the agenda must change) and time until the
-    agenda note is rewritten, with the watcher's default settings."""
-    from vaultfu.watch import Watcher
-
-    watcher = Watcher(root, clock=lambda: TODAY, today=TODAY, debounce=DEBOUNCE)
-    stop = threading.Event()
-    thread = threading.Thread(target=watcher.run, args=(stop,), daemon=True)
-    thread.start()
-    watcher.ready.wait(600)
+    """`vaultfu watch` in its own process, with its defaults and the real clock: a note is
+    saved (its follow-up date moves, so the agenda must change) and the time until the agenda
+    note is rewritten is taken, from outside."""
+    cache = tempfile.mkdtemp(prefix="vaultfu-bench-")
+    env = {**os.environ, "XDG_CACHE_HOME": cache}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "vaultfu", "watch", str(root)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     agenda = root / "Agenda.md"
     target = next(
         p for p in sorted((root / "Interviews").rglob("*.md")) if "status: waiting" in p.read_text()
     )
     original = target.read_text()
+
+    def save(i: int, limit: float) -> float:
+        before = agenda.read_bytes()
+        day = dt.date.today() + dt.timedelta(days=30 + i)
+        text = original.replace(
+            "status: waiting", f"status: waiting\nfollow_up_on: {day.isoformat()}", 1
+        )
+        start = time.perf_counter()
+        target.write_text(text)
+        while agenda.read_bytes() == before:
+            if time.perf_counter() - start > limit:
+                raise RuntimeError(f"the watcher did not rewrite the agenda in {limit:.0f} s")
+            time.sleep(0.0005)
+        return time.perf_counter() - start
+
     latencies = []
     try:
+        assert process.stderr is not None
+        process.stderr.readline()  # "watching …": the first scan follows
+        save(-1, 600)  # the first save: answered once the first scan is done
+        time.sleep(0.3)
         for i in range(saves):
-            before = agenda.read_bytes()
-            day = TODAY + dt.timedelta(days=30 + i)
-            text = original.replace(
-                "status: waiting", f"status: waiting\nfollow_up_on: {day.isoformat()}"
-            )
-            start = time.perf_counter()
-            target.write_text(text)
-            while agenda.read_bytes() == before:
-                if time.perf_counter() - start > 30:
-                    raise RuntimeError("the watcher did not rewrite the agenda in 30 s")
-                time.sleep(0.001)
-            latencies.append(time.perf_counter() - start)
-            time.sleep(0.15)  # let the burst settle, as between two real saves
+            latencies.append(save(i, 30))
+            time.sleep(0.15)  # as between two real saves
     finally:
-        stop.set()
-        thread.join(30)
+        process.terminate()
+        process.wait(30)
+        target.write_text(original)
     latencies.sort()
     p95 = latencies[min(len(latencies) - 1, round(0.95 * (len(latencies) - 1)))]
     return statistics.median(latencies), p95
@@ -185,53 +175,69 @@ def main() -> None:
     work = args.work or Path(tempfile.gettempdir()) / "vaultfu-bench"
     work.mkdir(parents=True, exist_ok=True)
 
-    mixed = vault_for(work, "mixed", notes)
-    interviews = vault_for(work, "interviews", notes)
-    large = vault_for(work, "mixed", big)
-    size = sum(os.path.getsize(p) for p in notes_of(mixed)) / 1e6
-
-    rows: list[tuple[str, str, str]] = []
-
-    def row(name: str, value: str, ratio: str = "") -> None:
-        rows.append((name, value, ratio))
-        print(f"{name:<52} {value:>12} {ratio:>10}", flush=True)
+    def row(name: str, times: list[float] | str, ratio: str = "") -> float:
+        if isinstance(times, str):
+            print(f"{name:<50} {times:>10} {'':>15} {ratio:>7}", flush=True)
+            return 0.0
+        middle = statistics.median(times)
+        spread = f"{min(times):.3f}–{max(times):.3f}" if len(times) > 1 else ""
+        print(f"{name:<50} {middle:>8.3f} s {spread:>15} {ratio:>7}", flush=True)
+        return middle
 
     print(
         f"vaultfu bench · {dt.date.today()} · {platform.machine()} · {os.cpu_count()} cores · "
-        f"Python {platform.python_version()} · mixed {notes} notes, {size:.1f} MB"
+        f"Python {platform.python_version()} · whole processes, the real clock · median of "
+        f"{repeat} (fastest–slowest)"
     )
-    floor_s = median_time(lambda: floor(mixed), repeat)
-    row("(a) floor: read every note's bytes (mixed)", f"{floor_s:.3f} s", "1.0×")
-    fm_s = median_time(lambda: frontmatter_loop(mixed), repeat)
-    row("(b) plain python-frontmatter loop (mixed)", f"{fm_s:.3f} s", f"{fm_s / floor_s:.1f}×")
-    cold = median_time(lambda: agenda_no_write(mixed), repeat, before=fresh_cache)
-    row("(c) agenda --no-write, empty cache (mixed)", f"{cold:.3f} s", f"{cold / floor_s:.1f}×")
-    fresh_cache()
-    agenda_no_write(mixed)
-    warm = median_time(lambda: agenda_no_write(mixed), repeat)
-    row("(d) agenda --no-write, warm cache (mixed)", f"{warm:.3f} s", f"{warm / floor_s:.1f}×")
-    floor_i = median_time(lambda: floor(interviews), repeat)
-    fm_i = median_time(lambda: frontmatter_loop(interviews), repeat)
-    cold_i = median_time(lambda: agenda_no_write(interviews), repeat, before=fresh_cache)
-    row("    all-interviews: floor", f"{floor_i:.3f} s", "1.0×")
-    row("    all-interviews: python-frontmatter loop", f"{fm_i:.3f} s", f"{fm_i / floor_i:.1f}×")
-    row("    all-interviews: agenda, empty cache", f"{cold_i:.3f} s", f"{cold_i / floor_i:.1f}×")
-    row("    all-interviews: agenda / frontmatter loop", "", f"{cold_i / fm_i:.2f}×")
+    results: dict[str, float] = {}
+    for kind, label in (("mixed", "mixed"), ("interviews", "all-interviews")):
+        for size in (notes, big):
+            root = vault_for(work, kind, size)
+            name = f"{label} {size:,}"
+            cache = tempfile.mkdtemp(prefix="vaultfu-bench-")
+
+            def fresh(cache: str = cache) -> None:
+                shutil.rmtree(cache, ignore_errors=True)
+
+            where = str(root)
+
+            def agenda(where: str = where, cache: str = cache) -> object:
+                return vaultfu("agenda", "--json", where, cache=cache)
+
+            floor = row(f"(a) floor, {name}", timed(lambda: python(FLOOR, where), repeat))  # noqa: B023
+            loop = row(
+                f"(b) python-frontmatter loop, {name}",
+                timed(lambda: python(FRONTMATTER, where), repeat),  # noqa: B023
+            )
+            cold = timed(agenda, repeat, fresh)
+            cold_s = row(
+                f"(c) agenda --json, empty cache, {name}",
+                cold,
+                f"{statistics.median(cold) / floor:.1f}×",
+            )
+            agenda()
+            warm = timed(agenda, repeat)
+            row(
+                f"(d) agenda --json, warm cache, {name}",
+                warm,
+                f"{statistics.median(warm) / floor:.1f}×",
+            )
+            row(f"    (c) / (b), {name}", "", f"{cold_s / loop:.2f}×")
+            results[f"{kind}-{size}"] = cold_s
+            if size == notes and kind == "mixed":
+                fresh()
+                out = python(PEAK, "agenda", "--json", str(root), cache=cache).stderr
+                peak = int(out.split("VmHWM")[1].split()[0]) / 1024
+                row(f"(f) peak memory, agenda, empty cache, {name}", f"{peak:.0f} MB")
+    for kind, label in (("mixed", "mixed"), ("interviews", "all-interviews")):
+        ratio = results[f"{kind}-{big}"] / results[f"{kind}-{notes}"]
+        row(f"(g) {label}: {big:,} vs {notes:,}, empty cache", "", f"{ratio:.1f}×")
     copy = work / "watch-copy"
     shutil.rmtree(copy, ignore_errors=True)
-    shutil.copytree(mixed, copy)
+    shutil.copytree(vault_for(work, "mixed", notes), copy)
     p50, p95 = watch_latency(copy, saves)
     row(f"(e) watch: save → agenda written, p50 of {saves}", f"{p50 * 1000:.0f} ms")
     row(f"    watch: save → agenda written, p95 of {saves}", f"{p95 * 1000:.0f} ms")
-    row("(f) peak memory, agenda, empty cache (mixed)", f"{peak_memory_mb(mixed):.0f} MB")
-    big_floor = median_time(lambda: floor(large), max(1, repeat // 2))
-    big_cold = median_time(lambda: agenda_no_write(large), max(1, repeat // 2), before=fresh_cache)
-    row(f"(g) mixed {big}: floor", f"{big_floor:.3f} s", "1.0×")
-    row(
-        f"    mixed {big}: agenda, empty cache", f"{big_cold:.3f} s", f"{big_cold / big_floor:.1f}×"
-    )
-    row(f"    mixed {big} vs {notes}, empty cache", "", f"{big_cold / cold:.1f}×")
-    row("    the whole command in its own process (mixed, cold)", f"{process_seconds(mixed):.3f} s")
 
 
 if __name__ == "__main__":

@@ -9,16 +9,16 @@ from pathlib import Path
 from .conftest import ROOT
 
 FIGURES = [
-    "(a) floor",
-    "(b) plain python-frontmatter loop",
-    "(c) agenda --no-write, empty cache",
-    "(d) agenda --no-write, warm cache",
-    "all-interviews: agenda / frontmatter loop",
+    "(a) floor, mixed 600",
+    "(b) python-frontmatter loop, mixed 600",
+    "(c) agenda --json, empty cache, mixed 600",
+    "(d) agenda --json, warm cache, mixed 600",
+    "(c) agenda --json, empty cache, all-interviews 1,500",
+    "(f) peak memory",
+    "(g) mixed: 1,500 vs 600",
+    "(g) all-interviews: 1,500 vs 600",
     "(e) watch: save → agenda written, p50",
     "watch: save → agenda written, p95",
-    "(f) peak memory",
-    "(g) mixed 1500",
-    "mixed 1500 vs 600",
 ]
 
 

@@ -165,7 +165,9 @@ def _flipped(old: str, new: str, last: bool) -> bool:
     ending_old = old[len(body_old) :]
     if ending_old != new[len(body_new) :] and not (last and ending_old == ""):
         return False
-    i = body_old.index("[")
+    i = body_old.find("[")
+    if i < 0:  # not a task line (a heading that names an id, say): nothing may change it
+        return False
     if (
         body_new[:i] != body_old[:i]
         or body_new[i + 2 :][: len(body_old) - i - 2] != body_old[i + 2 :]

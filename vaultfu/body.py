@@ -8,15 +8,18 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
-
-from markdown_it import MarkdownIt
+from typing import TYPE_CHECKING, Any
 
 from .model import DraftMark, Problem, Task, TaskStatus
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 
 @lru_cache(maxsize=1)
 def _md() -> MarkdownIt:
+    from markdown_it import MarkdownIt  # imported on the first body that needs it
+
     # Block structure is all vaultfu needs (list items, headings, code): the inline pass, which
     # only fills in children of each inline token, is turned off.
     md = MarkdownIt("commonmark")

@@ -125,9 +125,13 @@ def _run(
     edits: bool = True,
     git: bool = False,
 ) -> RunResult:
-    from . import engine, output
+    from . import engine
 
-    progress = output.FirstScan()
+    progress = None
+    if sys.stderr.isatty():  # a progress bar is for a person (rich is imported only then)
+        from .output import FirstScan
+
+        progress = FirstScan()
     try:
         return engine.run(
             root,
@@ -140,7 +144,8 @@ def _run(
             progress=progress,
         )
     finally:
-        progress.close()
+        if progress is not None:
+            progress.close()
 
 
 def commit_option(func: F) -> F:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
@@ -94,6 +93,8 @@ def _build(cls: Any, table: dict[str, Any], prefix: str) -> dict[str, Any]:
 
 def parse_config(text: str) -> Config:
     """Parse the text of `.vaultfu.toml`. Raises ConfigError naming the key or the line."""
+    import tomllib
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

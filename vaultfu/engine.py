@@ -247,10 +247,10 @@ def run(
     if not write:
         return prepared.result
     wants_git = prepared.config.commit if git is None else git
+    if wants_git:
+        from .vault.git import git_busy, git_commit, git_state
     before = (
-        vault.git_state(prepared.root, [w.rel for w in prepared.result.writes])
-        if wants_git
-        else None
+        git_state(prepared.root, [w.rel for w in prepared.result.writes]) if wants_git else None
     )
     result = commit(prepared)
     if before is None or not result.written:
@@ -260,11 +260,11 @@ def run(
     theirs = [r for r in result.written if r in changed or (r in untracked and r not in created)]
     ours = [r for r in result.written if r not in theirs]
     message = commit_message(result, theirs)
-    busy = vault.git_busy(prepared.root)
+    busy = git_busy(prepared.root)
     if busy:
         trouble: str | None = f"{busy}; finish it, then commit vaultfu's notes yourself"
     else:
-        trouble = vault.git_commit(prepared.root, ours, message, hooks=prepared.config.git_hooks)
+        trouble = git_commit(prepared.root, ours, message, hooks=prepared.config.git_hooks)
     if trouble:
         problems = (*result.agenda.problems, Problem(".git", None, f"not committed: {trouble}"))
         result = replace(result, agenda=replace(result.agenda, problems=sorted_problems(problems)))

@@ -4,73 +4,82 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
-
-import yaml
-from frontmatter.default_handlers import YAMLHandler
 
 from .errors import NoteError
 
 BOM = "\ufeff"
 
 # ---------------------------------------------------------------------------------------------
-# YAML 1.2 core, as Obsidian reads it, on PyYAML's C parser.
+# YAML 1.2 core, as Obsidian reads it, on PyYAML's C parser (imported on the first note that has
+# frontmatter to read: a warm run from the cache needs none).
 
 
-class Yaml12Loader(yaml.CSafeLoader):
-    """CSafeLoader with YAML 1.2 core implicit types.
+@lru_cache(maxsize=1)
+def _yaml12() -> tuple[type[Any], Any]:
+    """The loader class, and python-frontmatter's YAML handler."""
+    import yaml
+    from frontmatter.default_handlers import YAMLHandler
 
-    `yes`, `no`, `on`, `off` stay strings; `12:30` (YAML 1.1 base 60) and `01234` (YAML 1.1 octal)
-    stay strings; dates stay strings, so vaultfu validates them itself and can say which line is
-    wrong. Duplicate keys are refused, naming the line.
-    """
+    class Yaml12Loader(yaml.CSafeLoader):
+        """CSafeLoader with YAML 1.2 core implicit types.
 
-    yaml_implicit_resolvers: dict[Any, Any] = {}  # noqa: RUF012  (a fresh table, filled below)
+        `yes`, `no`, `on`, `off` stay strings; `12:30` (YAML 1.1 base 60) and `01234` (YAML 1.1
+        octal) stay strings; dates stay strings, so vaultfu validates them itself and can say
+        which line is wrong. Duplicate keys are refused, naming the line.
+        """
 
-    def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
-        if isinstance(node, yaml.MappingNode):
-            seen: set[Any] = set()
-            for key_node, _ in node.value:
-                if isinstance(key_node, yaml.ScalarNode):
-                    if key_node.value in seen:
-                        raise yaml.constructor.ConstructorError(
-                            None,
-                            None,
-                            f"duplicate key '{key_node.value}'",
-                            key_node.start_mark,
-                        )
-                    seen.add(key_node.value)
-        return super().construct_mapping(node, deep=deep)
+        yaml_implicit_resolvers: dict[Any, Any] = {}  # noqa: RUF012  (a fresh table, below)
+
+        def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
+            if isinstance(node, yaml.MappingNode):
+                seen: set[Any] = set()
+                for key_node, _ in node.value:
+                    if isinstance(key_node, yaml.ScalarNode):
+                        if key_node.value in seen:
+                            raise yaml.constructor.ConstructorError(
+                                None,
+                                None,
+                                f"duplicate key '{key_node.value}'",
+                                key_node.start_mark,
+                            )
+                        seen.add(key_node.value)
+            return super().construct_mapping(node, deep=deep)
+
+    def construct_int(loader: yaml.SafeLoader, node: Any) -> int:
+        return int(str(loader.construct_scalar(node)).replace("_", ""), 0)
+
+    Yaml12Loader.add_implicit_resolver(
+        "tag:yaml.org,2002:bool",
+        re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+        list("tTfF"),
+    )
+    Yaml12Loader.add_implicit_resolver(
+        "tag:yaml.org,2002:int",
+        re.compile(r"^(?:[-+]?(?:0|[1-9][0-9]*)|0o[0-7]+|0x[0-9a-fA-F]+)$"),
+        list("-+0123456789"),
+    )
+    Yaml12Loader.add_implicit_resolver(
+        "tag:yaml.org,2002:float",
+        re.compile(
+            r"^(?:[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)(?:[eE][-+]?[0-9]+)?|[-+]?[0-9]+[eE][-+]?[0-9]+"
+            r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+        ),
+        list("-+.0123456789"),
+    )
+    Yaml12Loader.add_implicit_resolver(
+        "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
+    )
+    Yaml12Loader.add_constructor("tag:yaml.org,2002:int", construct_int)
+    return Yaml12Loader, YAMLHandler()
 
 
-def _construct_int(loader: yaml.SafeLoader, node: Any) -> int:
-    return int(str(loader.construct_scalar(node)).replace("_", ""), 0)
+def __getattr__(name: str) -> Any:
+    if name == "Yaml12Loader":
+        return _yaml12()[0]
+    raise AttributeError(name)
 
-
-Yaml12Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool",
-    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-    list("tTfF"),
-)
-Yaml12Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:int",
-    re.compile(r"^(?:[-+]?(?:0|[1-9][0-9]*)|0o[0-7]+|0x[0-9a-fA-F]+)$"),
-    list("-+0123456789"),
-)
-Yaml12Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(
-        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)(?:[eE][-+]?[0-9]+)?|[-+]?[0-9]+[eE][-+]?[0-9]+"
-        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
-    ),
-    list("-+.0123456789"),
-)
-Yaml12Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
-)
-Yaml12Loader.add_constructor("tag:yaml.org,2002:int", _construct_int)
-
-_YAML = YAMLHandler()
 
 # ---------------------------------------------------------------------------------------------
 # Frontmatter: located by hand so every byte offset is exact, parsed by python-frontmatter's
@@ -132,6 +141,8 @@ def _refuse_anchors(block: Block, path: str) -> None:
     alias bomb is never expanded. Obsidian's properties never use them."""
     if not _ANCHOR_OR_ALIAS.search(block.yaml):
         return
+    import yaml
+
     for event in yaml.parse(block.yaml, Loader=yaml.CSafeLoader):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             mark = event.start_mark
@@ -146,9 +157,12 @@ def _refuse_anchors(block: Block, path: str) -> None:
 def load_frontmatter(block: Block, path: str) -> dict[str, Any] | None:
     """The frontmatter's mapping, or None when it holds none (a `---` rule with prose, or
     nothing). A list where properties belong is an error."""
+    import yaml
+
+    loader, handler = _yaml12()
     try:
         _refuse_anchors(block, path)
-        data = _YAML.load(block.yaml, Loader=Yaml12Loader)
+        data = handler.load(block.yaml, Loader=loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = block.first_line + mark.line if mark else None

@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import hashlib
-import importlib.resources
 import json
 import os
 import re
@@ -17,7 +16,6 @@ from pathlib import Path
 
 from ..config import CONFIG_NAME, Config, parse_config
 from ..errors import ConfigError, VaultError
-from .git import git_busy, git_commit, git_state
 from .write import TMP_SUFFIX, Snapshot, stage, write, write_file
 
 __all__ = [
@@ -26,9 +24,6 @@ __all__ = [
     "Snapshot",
     "cache_file",
     "find_root",
-    "git_busy",
-    "git_commit",
-    "git_state",
     "is_conflict_copy",
     "is_note",
     "open_vault",
@@ -230,6 +225,8 @@ def read_template(root: Path, kind: str) -> str:
         if not real.is_relative_to(root):
             raise OSError(f"{override.relative_to(root)} points outside the vault")
         return real.read_text(encoding="utf-8-sig")
+    import importlib.resources
+
     shipped = importlib.resources.files("vaultfu") / "templates" / f"{kind}.md"
     return shipped.read_text(encoding="utf-8")
 

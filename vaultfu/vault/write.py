@@ -4,21 +4,21 @@ verified, so that no save another program makes at the same moment is ever lost.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import errno
 import fcntl
 import functools
 import hashlib
 import os
-import signal
 import stat
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
+
+if TYPE_CHECKING:
+    import ctypes
 
 from ..errors import Refused, WriteConflict
 
@@ -68,6 +68,9 @@ def _open_existing(target: Path) -> BinaryIO | None:
 
 @functools.cache
 def _libc() -> ctypes.CDLL | None:
+    import ctypes
+    import signal
+
     """The C library, where it has renameat2 (Linux, glibc 2.28+); None elsewhere. SIGIO is
     ignored: it is what a lease break sends, and by default it would end the process."""
     if sys.platform != "linux":
@@ -88,6 +91,8 @@ def _exchange(a: str, b: str) -> bool:
         return False
     done = libc.renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE)
     if done != 0:
+        import ctypes
+
         code = ctypes.get_errno()
         if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
             return False  # a file system without it
@@ -125,6 +130,8 @@ def _settled(handle: BinaryIO, timeout: float = SETTLE) -> bool:
 def stage(target: Path, data: bytes, mode: int) -> Iterator[str]:
     """A temporary copy of `data` beside `target`, fsynced, with `mode`: the caller renames it
     into place. Whatever happens, no temporary file is left behind."""
+    import tempfile
+
     prefix = f".{target.name}.{os.getpid()}."  # the writer's pid: `sweep` knows when it is gone
     fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=TMP_SUFFIX, dir=target.parent)
     try:
