@@ -427,3 +427,23 @@ def test_a_real_inotify_queue_overflow_is_recovered(
         assert any("overflow" in r.getMessage().lower() for r in caplog.records)  # it did
     finally:
         ctx.__exit__(None, None, None)
+
+
+def test_a_single_closed_save_is_acted_on_without_the_debounce() -> None:
+    """In-place editors (Obsidian) close the note after writing: that save is over, and the
+    watcher need not wait for the burst to settle. Anything else still waits."""
+    from vaultfu.watch import _Pending
+
+    pending = _Pending()
+    pending.add("Interviews/acme.md")  # modified
+    assert not pending.settled()
+    pending.add("Interviews/acme.md", closed=True)  # closed after writing
+    assert pending.settled()
+    pending.add("Interviews/acme.md")  # written again: not over yet
+    assert not pending.settled()
+    pending.add("Interviews/acme.md", closed=True)
+    pending.add("Interviews/globex.md", closed=True)  # a burst of two notes: debounce
+    assert not pending.settled()
+    pending.take()
+    pending.add(None, rescan=True)
+    assert not pending.settled()

@@ -1,3 +1,3 @@
-from vaultfu.cli import main
+from vaultfu.cli import run
 
-main()
+run()

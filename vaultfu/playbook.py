@@ -406,10 +406,11 @@ class _Planner:
             if a.done is None and a.due <= self.today and a.kind is not Kind.TASK
         }
         withdrawing = {a.application for a in self.actions if a.kind is Kind.WITHDRAW}
+        quiet = busy | self.closed | withdrawing  # (once: per application it was quadratic)
         out = []
         for app in self.apps:
             latest = app.latest
-            if not latest.status.pending or app.label in busy | self.closed | withdrawing:
+            if not latest.status.pending or app.label in quiet:
                 continue
             if latest.day is not None and latest.day > self.today:
                 continue

@@ -1,7 +1,8 @@
 """`vaultfu watch`: the agenda follows every save. The only module that imports watchdog.
 
-One full pass at start; then each burst of file events (coalesced by a short debounce) re-reads
-only the notes it names, plans again and writes only what changes. vaultfu's own writes are
+One full pass at start; then each burst of file events (coalesced by a short debounce, or acted
+on at once when it is one note written and closed) re-reads only the notes it names, plans again
+and writes only what changes. vaultfu's own writes are
 recognised by their content hash and start no cycle. A periodic rescan (a stat per note) catches
 anything an observer missed, as does an inotify queue overflow; the day rolling over at midnight
 recomputes the agenda even when no file changes.
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import gc
 import logging
 import threading
 import time
@@ -62,23 +64,33 @@ class _Pending:
 
     lock: threading.Lock = field(default_factory=threading.Lock)
     paths: set[str] = field(default_factory=set)
+    closed: set[str] = field(default_factory=set)  # paths whose last event was a close-write
     rescan: bool = False
     lost: bool = False  # the vault folder itself went away: the observer must start again
     last: float = 0.0
     wake: threading.Event = field(default_factory=threading.Event)
 
-    def add(self, rel: str | None, rescan: bool = False) -> None:
+    def add(self, rel: str | None, rescan: bool = False, closed: bool = False) -> None:
         with self.lock:
             if rel is not None:
                 self.paths.add(rel)
+                if closed:
+                    self.closed.add(rel)
+                else:
+                    self.closed.discard(rel)
             self.rescan = self.rescan or rescan
             self.last = time.monotonic()
         self.wake.set()
 
+    def settled(self) -> bool:
+        """One note, written and closed: a save that is over, to act on at once."""
+        with self.lock:
+            return len(self.paths) == 1 and not self.rescan and self.paths <= self.closed
+
     def take(self) -> tuple[set[str], bool]:
         with self.lock:
             paths, rescan = self.paths, self.rescan
-            self.paths, self.rescan = set(), False
+            self.paths, self.rescan, self.closed = set(), False, set()
             self.wake.clear()
             return paths, rescan
 
@@ -113,7 +125,7 @@ class _Handler(FileSystemEventHandler):
             if rel == CONFIG_NAME or rel.startswith(".vaultfu/templates/"):
                 self.pending.add(rel, rescan=True)
             elif vault.is_note(rel):
-                self.pending.add(rel)
+                self.pending.add(rel, closed=event.event_type == "closed")
 
 
 class _OverflowHook(logging.Handler):
@@ -226,6 +238,7 @@ class Watcher:
             self.observer = self._start_observer()
             self.index.refresh()
             self.cycle("start")
+            gc.freeze()  # what the first pass read lives on: later collections skip it
             self._loop(stop)
         finally:
             logger.removeHandler(hook)
@@ -255,7 +268,8 @@ class Watcher:
                 # at least every ten debounces, however long the burst)
                 deadline = time.monotonic() + max(1.0, self.debounce * 10)
                 while (
-                    time.monotonic() - self.pending.last < self.debounce
+                    not self.pending.settled()
+                    and time.monotonic() - self.pending.last < self.debounce
                     and time.monotonic() < deadline
                     and not stop.is_set()
                 ):
