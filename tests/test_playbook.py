@@ -392,3 +392,47 @@ def test_the_offer_index_finds_the_first_offer_that_ranks_lower() -> None:
                 None,
             )
             assert index.first_below(mine) is expected, (combo, mine)
+
+
+def test_the_watchers_memo_plans_as_a_fresh_plan_does(sample: object) -> None:
+    """Applications whose notes did not change are not planned again in the watcher; what
+    comes out is the same plan, whatever changed: a status, a tick, a date, the day."""
+    from vaultfu import vault
+    from vaultfu.index import Index
+    from vaultfu.playbook import PlanMemo
+
+    root = sample.root  # type: ignore[attr-defined]
+    config = vault.read_config(root)
+    index = Index(root, config, hashing=True)
+    index.refresh()
+    memo = PlanMemo()
+    rules = config.playbook
+    acme = "Interviews/2026-11-24 Acme Corp - onsite.md"
+    globex = "Interviews/2026-11-05 Globex - Backend Engineer.md"
+    initech = "Interviews/2026-11-26 Initech - Platform Engineer.md"  # no task lines at all
+    edits = [
+        (initech, "status: scheduled", "status: rejected\nstatus_date: 2026-11-20"),
+        (acme, "status: waiting", "status: rejected\nstatus_date: 2026-11-26"),
+        (globex, "status: offer", "status: accepted"),
+        (globex, "status: accepted", "status: offer"),
+        (acme, "status: rejected\nstatus_date: 2026-11-26", "status: waiting"),
+        (
+            acme,
+            "- [ ] Send Sam the rate limiter write-up",
+            "- [x] Send Sam the rate limiter write-up",
+        ),
+    ]
+    days = [D(2026, 11, 24), D(2026, 11, 24), D(2026, 11, 27)]
+    days += [D(2026, 12, 9), D(2026, 12, 9), D(2027, 1, 4)]
+    for (rel, old, new), day in zip(edits, days, strict=True):
+        for _ in range(2):  # the second time, everything comes from the memo
+            notes = index.loaded().interviews
+            assert plan(notes, today=day, rules=rules, memo=memo) == plan(
+                notes, today=day, rules=rules
+            )
+        path = root / rel
+        text = path.read_text(encoding="utf-8")
+        assert old in text, (rel, old)
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+        index.refresh([rel])
+    assert memo.apps  # it was used

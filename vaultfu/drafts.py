@@ -227,16 +227,22 @@ def facts_hash(action: Action, note: Interview, user_name: str | None) -> str:
     draft for stale."""
 
     def who(p: Person | None) -> object:
-        return p and [p.name, p.email, p.phone, p.title, p.linkedin, list(p.topics)]
+        return p and (p.name, p.email, p.phone, p.title, p.linkedin, p.topics)
 
-    facts = [
-        [action.kind.value, action.due, action.text, action.channel.value, who(action.person)],
-        [list(pair) for pair in action.values],
-        [note.company, note.role, note.date, note.round, note.format, note.final_round],
-        [note.decision_by, note.follow_up_on, note.offer_deadline, list(note.topics)],
-        [who(p) for p in note.interviewers],
+    facts = (
+        (action.kind.value, action.due, action.text, action.channel.value, who(action.person)),
+        action.values,
+        (note.company, note.role, note.date, note.round, note.format, note.final_round),
+        (note.decision_by, note.follow_up_on, note.offer_deadline, note.topics),
+        tuple(who(p) for p in note.interviewers),
         user_name,
-    ]
+    )
+    return _digest(facts)
+
+
+@lru_cache(maxsize=65536)
+def _digest(facts: tuple[object, ...]) -> str:
+    """(Kept between the watcher's cycles, where the same facts come back on every save.)"""
     text = json.dumps(facts, ensure_ascii=False, default=str)
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
 

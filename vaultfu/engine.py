@@ -23,6 +23,7 @@ from .errors import NoteError, Refused, WriteConflict
 from .front import BOM, decode
 from .index import Index, Loaded, Progress, Source, load, resolve_people
 from .model import Action, Agenda, Problem, TaskStatus
+from .playbook import PlanMemo
 from .stats import compute, mermaid
 from .writeback import (
     Request,
@@ -96,8 +97,10 @@ def prepare(
     index: Index | None = None,
     edits: bool = True,
     progress: Progress | None = None,
+    memo: PlanMemo | None = None,
 ) -> Prepared:
-    """Read the vault (or take the watcher's index of it) and plan every write, in memory."""
+    """Read the vault (or take the watcher's index of it) and plan every write, in memory.
+    `memo`: the watcher's planning of the applications that did not change."""
     request = request or Request()
     if index is None:
         root = vault.open_vault(root)
@@ -144,6 +147,7 @@ def prepare(
         template=functools.partial(vault.read_template, root),
         resolve=lambda notes: resolve_people(root, loaded, notes),
         edits=edits,
+        memo=memo,
     )
     second, wanted, changes = planned.plan, planned.wanted, planned.edits
     problems.extend(planned.problems)
@@ -196,7 +200,9 @@ def prepare(
     def again() -> Prepared:
         if index is not None:
             index.refresh()
-        return prepare(root, today=today, clock=clock, request=request, index=index, edits=edits)
+        return prepare(
+            root, today=today, clock=clock, request=request, index=index, edits=edits, memo=memo
+        )
 
     loaded = replace(loaded, sources=sources)
     return Prepared(root, config, loaded, agenda_snap, wanted, result, again)

@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from .config import Playbook
 from .days import (
@@ -83,8 +83,50 @@ def group_applications(interviews: Iterable[Interview]) -> tuple[Application, ..
     )
 
 
+@dataclass
+class PlanMemo:
+    """What planning each application gave, kept between the watcher's cycles and reused while
+    its notes are the same objects (unchanged since read), the offers and acceptances elsewhere
+    are the same, so are the day and the rules, and every task it looked up is the same task."""
+
+    apps: dict[str, _Planned] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Planned:
+    notes: tuple[Interview, ...]
+    elsewhere: tuple[Interview, ...]  # the latest notes of the offers and acceptances
+    day: dt.date
+    rules: Playbook
+    looked: tuple[tuple[str, Task | None], ...]  # the tasks it looked up, by id
+    actions: tuple[Action, ...]
+    problems: tuple[Problem, ...]
+    closed: bool
+
+    def still(self, app: Application, elsewhere: tuple[Interview, ...], planner: _Planner) -> bool:
+        return (
+            _same(self.notes, app.notes)
+            and _same(self.elsewhere, elsewhere)
+            and self.day == planner.today
+            and self.rules == planner.rules
+            and all(planner.tasks.get(ident) is task for ident, task in self.looked)
+        )
+
+
+def _same(a: tuple[object, ...], b: tuple[object, ...]) -> bool:
+    return len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True))
+
+
 class _Planner:
-    def __init__(self, interviews: Sequence[Interview], today: dt.date, rules: Playbook) -> None:
+    def __init__(
+        self,
+        interviews: Sequence[Interview],
+        today: dt.date,
+        rules: Playbook,
+        memo: PlanMemo | None = None,
+    ) -> None:
+        self.memo = memo
+        self.looked: dict[str, Task | None] = {}
         self.today = today
         self.rules = rules
         self.holidays = public_holidays(rules.holidays_country)
@@ -100,14 +142,18 @@ class _Planner:
 
     # -- what the notes say was done ------------------------------------------------------
 
+    def task(self, ident: str) -> Task | None:
+        found = self.looked[ident] = self.tasks.get(ident)
+        return found
+
     def done_on(self, ident: str, due: dt.date) -> dt.date | None:
-        task = self.tasks.get(ident)
+        task = self.task(ident)
         if task is None or task.status is not TaskStatus.DONE:
             return None
         return task.done or due  # ticked by hand with no ✅ date: count it done when due
 
     def cancelled(self, ident: str) -> bool:
-        task = self.tasks.get(ident)
+        task = self.task(ident)
         return task is not None and task.status is TaskStatus.CANCELLED
 
     def last_done(self, app: Application) -> dt.date | None:
@@ -144,7 +190,7 @@ class _Planner:
         ident = action_id(kind.value, app.key, when, person.name.casefold() if person else "", key)
         if self.cancelled(ident):
             return None
-        task = self.tasks.get(ident)
+        task = self.task(ident)
         done = self.done_on(ident, due)
         if done is None and answered is not None:
             if task is None:
@@ -181,15 +227,29 @@ class _Planner:
             )
         )
         accepted = [a for a in self.apps if a.latest.status is Status.ACCEPTED]
+        others = tuple(a.latest for a in (*offers.offers, *accepted))
         for app in self.apps:
-            elsewhere = [a for a in accepted if a is not app]
-            if elsewhere and app.latest.status.pending:
-                self.withdraw(app, elsewhere[0])
+            known = self.memo.apps.get(app.key) if self.memo is not None else None
+            if known is not None and known.still(app, others, self):
+                self.actions.extend(known.actions)
+                self.problems.extend(known.problems)
+                if known.closed:
+                    self.closed.add(app.label)
                 continue
-            for note in app.notes:
-                self.per_interview(app, note)
-            self.per_application(app, offers)
-            self.user_tasks(app)
+            start, problems = len(self.actions), len(self.problems)
+            self.looked = {}
+            self.application(app, offers, accepted)
+            if self.memo is not None:
+                self.memo.apps[app.key] = _Planned(
+                    app.notes,
+                    others,
+                    self.today,
+                    self.rules,
+                    tuple(self.looked.items()),
+                    tuple(self.actions[start:]),
+                    tuple(self.problems[problems:]),
+                    app.label in self.closed,
+                )
         self.space_status_checks()
         self.actions.sort(
             key=lambda a: (
@@ -203,6 +263,17 @@ class _Planner:
         return Plan(
             tuple(self.actions), self.waiting(), tuple(self.problems), frozenset(self.closed)
         )
+
+    def application(self, app: Application, offers: Offers, accepted: list[Application]) -> None:
+        """Every action of one application."""
+        elsewhere = [a for a in accepted if a is not app]
+        if elsewhere and app.latest.status.pending:
+            self.withdraw(app, elsewhere[0])
+            return
+        for note in app.notes:
+            self.per_interview(app, note)
+        self.per_application(app, offers)
+        self.user_tasks(app)
 
     def superseded(self, app: Application, note: Interview) -> bool:
         """Per-interview actions stop applying once a decision came or a later round took place."""
@@ -476,6 +547,13 @@ class Offers:
         return self.offers[min(found)] if found else None
 
 
-def plan(interviews: Sequence[Interview], *, today: dt.date, rules: Playbook) -> Plan:
-    """Every action the playbook asks for, done or open, and who you are waiting on."""
-    return _Planner(interviews, today, rules).run()
+def plan(
+    interviews: Sequence[Interview],
+    *,
+    today: dt.date,
+    rules: Playbook,
+    memo: PlanMemo | None = None,
+) -> Plan:
+    """Every action the playbook asks for, done or open, and who you are waiting on. With
+    `memo` (the watcher's), applications that did not change are not planned again."""
+    return _Planner(interviews, today, rules, memo).run()

@@ -31,6 +31,7 @@ from .engine import RunResult, commit, prepare
 from .errors import VaultfuError
 from .index import Index
 from .model import State
+from .playbook import PlanMemo
 
 IGNORED_EVENTS = {"opened", "closed_no_write"}
 
@@ -168,6 +169,7 @@ class Watcher:
         self.warn = warn
         self.pending = _Pending()
         self.index = Index(self.root, vault.read_config(self.root), hashing=True)
+        self.memo = PlanMemo()  # each application's planning, while it does not change
         self.cycles = 0
         self.ready = threading.Event()
         self.observer: BaseObserver | None = None
@@ -209,7 +211,13 @@ class Watcher:
         return self.pinned_today or self.index.config.today or self.clock()
 
     def cycle(self, reason: str, changed: tuple[str, ...] = ()) -> Update:
-        prepared = prepare(self.root, today=self.pinned_today, clock=self.clock(), index=self.index)
+        prepared = prepare(
+            self.root,
+            today=self.pinned_today,
+            clock=self.clock(),
+            index=self.index,
+            memo=self.memo,
+        )
         result = commit(prepared)
         # Read back what was written: the index then holds vaultfu's own bytes, so the events
         # of its own writes find nothing new (same content hash) and start no cycle.

@@ -26,7 +26,7 @@ from .edits import (
 from .front import find_frontmatter
 from .model import Action, DraftMark, Interview, Kind, Problem, Task, TaskStatus
 from .notes import parse_text
-from .playbook import Plan, plan, user_task_id
+from .playbook import Plan, PlanMemo, plan, user_task_id
 
 
 def task_words(action: Action, draft: str | None) -> str:
@@ -299,12 +299,13 @@ def plan_notes(
     template: Callable[[str], str],
     resolve: Callable[[Iterable[Interview]], Iterable[Interview]],
     edits: bool = True,
+    memo: PlanMemo | None = None,
 ) -> NotesPlan:
     """Every edit a run makes to the interview notes. Which notes change is decided from their
     parsed tasks; only those are read as text (`text_of`) and edited. No disk here: the text
     source, the template source and the person-link resolver are passed in."""
     # Phase one: carry ticks back into the notes.
-    first = plan(interviews, today=today, rules=config.playbook)
+    first = plan(interviews, today=today, rules=config.playbook, memo=memo)
     wanted = Wanted(today=today, ticks=ticks, actions={a.id: a for a in first.actions})
     ticked: dict[str, str] = {}
     held: list[Held] = []
@@ -325,7 +326,7 @@ def plan_notes(
         interviews = tuple(fresh)
 
     # Phase two: plan again (when ticks changed a note) and add what is due.
-    second = plan(interviews, today=today, rules=config.playbook) if ticked else first
+    second = plan(interviews, today=today, rules=config.playbook, memo=memo) if ticked else first
     if not edits:  # the agenda only (--no-write): ticks count, nothing else is planned
         return NotesPlan(second, wanted, {}, ())
     problems: list[Problem] = []
