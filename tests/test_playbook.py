@@ -373,7 +373,7 @@ def test_the_offer_index_finds_the_first_offer_that_ranks_lower() -> None:
     import itertools
 
     from vaultfu.model import Application
-    from vaultfu.playbook import Offers
+    from vaultfu.offers import Offers
 
     values = [None, 1, 2, 3]
     for combo in itertools.product(values, repeat=4):
@@ -399,7 +399,7 @@ def test_the_watchers_memo_plans_as_a_fresh_plan_does(sample: object) -> None:
     comes out is the same plan, whatever changed: a status, a tick, a date, the day."""
     from vaultfu import vault
     from vaultfu.index import Index
-    from vaultfu.playbook import PlanMemo
+    from vaultfu.memo import PlanMemo
 
     root = sample.root  # type: ignore[attr-defined]
     config = vault.read_config(root)

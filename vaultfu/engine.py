@@ -22,8 +22,8 @@ from .edits import LineError, RegionError, replace_region
 from .errors import NoteError, Refused, WriteConflict
 from .front import BOM, decode
 from .index import Index, Loaded, Progress, Source, load, resolve_people
+from .memo import PlanMemo
 from .model import Action, Agenda, Problem, TaskStatus
-from .playbook import PlanMemo
 from .stats import compute, mermaid
 from .writeback import (
     Request,

@@ -7,12 +7,11 @@ read from the task lines vaultfu wrote (`🆔 vf-…`) in the notes.
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from .config import Playbook
 from .days import (
@@ -23,6 +22,7 @@ from .days import (
     to_friday,
     to_monday,
 )
+from .memo import PlanMemo, Planned
 from .model import (
     Action,
     Application,
@@ -36,6 +36,7 @@ from .model import (
     TaskStatus,
     Waiting,
 )
+from .offers import Offers, near, offer_day, other_offer
 from .wording import action_text, channel_for
 
 
@@ -81,40 +82,6 @@ def group_applications(interviews: Iterable[Interview]) -> tuple[Application, ..
         )
         for key, notes in sorted(groups.items())
     )
-
-
-@dataclass
-class PlanMemo:
-    """What planning each application gave, kept between the watcher's cycles and reused while
-    its notes are the same objects (unchanged since read), the offers and acceptances elsewhere
-    are the same, so are the day and the rules, and every task it looked up is the same task."""
-
-    apps: dict[str, _Planned] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class _Planned:
-    notes: tuple[Interview, ...]
-    elsewhere: tuple[Interview, ...]  # the latest notes of the offers and acceptances
-    day: dt.date
-    rules: Playbook
-    looked: tuple[tuple[str, Task | None], ...]  # the tasks it looked up, by id
-    actions: tuple[Action, ...]
-    problems: tuple[Problem, ...]
-    closed: bool
-
-    def still(self, app: Application, elsewhere: tuple[Interview, ...], planner: _Planner) -> bool:
-        return (
-            _same(self.notes, app.notes)
-            and _same(self.elsewhere, elsewhere)
-            and self.day == planner.today
-            and self.rules == planner.rules
-            and all(planner.tasks.get(ident) is task for ident, task in self.looked)
-        )
-
-
-def _same(a: tuple[object, ...], b: tuple[object, ...]) -> bool:
-    return len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True))
 
 
 class _Planner:
@@ -223,14 +190,14 @@ class _Planner:
         offers = Offers(
             sorted(
                 (a for a in self.apps if a.latest.status is Status.OFFER),
-                key=lambda o: (_offer_day(o.latest, self.today), o.key),
+                key=lambda o: (offer_day(o.latest, self.today), o.key),
             )
         )
         accepted = [a for a in self.apps if a.latest.status is Status.ACCEPTED]
         others = tuple(a.latest for a in (*offers.offers, *accepted))
         for app in self.apps:
             known = self.memo.apps.get(app.key) if self.memo is not None else None
-            if known is not None and known.still(app, others, self):
+            if known is not None and known.still(app, others, self.today, self.rules, self.tasks):
                 self.actions.extend(known.actions)
                 self.problems.extend(known.problems)
                 if known.closed:
@@ -240,7 +207,7 @@ class _Planner:
             self.looked = {}
             self.application(app, offers, accepted)
             if self.memo is not None:
-                self.memo.apps[app.key] = _Planned(
+                self.memo.apps[app.key] = Planned(
                     app.notes,
                     others,
                     self.today,
@@ -329,12 +296,12 @@ class _Planner:
         status = latest.status
         if status.pending:
             offer = offers.first_below(latest.priority)
-            values = _other_offer(offer.latest) if offer else ()
+            values = other_offer(offer.latest) if offer else ()
             if self.status_checks(app, contact, offer.latest if offer else None):
                 return  # closed by the user: nothing more to chase
             if offer is not None:  # tell them once, when the first offer that ranks lower came
                 other = f"{offer.latest.company} ({offer.latest.role})"
-                when = self.shift(_offer_day(offer.latest, self.today))
+                when = self.shift(offer_day(offer.latest, self.today))
                 self.add(
                     Kind.COMPETING_OFFER,
                     latest,
@@ -402,12 +369,12 @@ class _Planner:
         else:
             return False
         due = self.shift(due)
-        first = self.add(Kind.STATUS_CHECK, latest, app, due, contact, values=_near(offer, due))
+        first = self.add(Kind.STATUS_CHECK, latest, app, due, contact, values=near(offer, due))
         if first is None or first.done is None:
             return False
         due = first.done + dt.timedelta(days=self.rules.status_check_2_days)
         due = self.shift(max(due, floor) if floor else due)
-        second = self.add(Kind.STATUS_CHECK_2, latest, app, due, contact, values=_near(offer, due))
+        second = self.add(Kind.STATUS_CHECK_2, latest, app, due, contact, values=near(offer, due))
         if second is None or second.done is None:
             return False
         due = second.done + dt.timedelta(days=self.rules.move_on_days)
@@ -496,55 +463,6 @@ class _Planner:
                 )
             )
         return tuple(out)
-
-
-def _other_offer(offer: Interview) -> tuple[tuple[str, str], ...]:
-    """What a draft needs to know of an offer from elsewhere: who, and until when."""
-    values = [("other_company", offer.company), ("other_role", offer.role)]
-    if offer.offer_deadline:
-        deadline = offer.offer_deadline
-        values.append(("other_deadline", f"{deadline:%A} {deadline.day} {deadline:%B}"))
-    return tuple(values)
-
-
-def _near(offer: Interview | None, due: dt.date) -> tuple[tuple[str, str], ...]:
-    """The other offer, when its deadline falls on the check's day or in the week after."""
-    if offer is None or offer.offer_deadline is None:
-        return ()
-    if not due <= offer.offer_deadline <= due + dt.timedelta(days=7):
-        return ()
-    return _other_offer(offer)
-
-
-def _offer_day(note: Interview, today: dt.date) -> dt.date:
-    return note.status_date or note.day or today
-
-
-class Offers:
-    """The applications with an offer, in the order the offers came, and the first of them that
-    ranks below a priority, found in log time (priority 1 is the first choice; a ranked
-    application outranks an unranked one; an unranked one outranks none)."""
-
-    def __init__(self, offers: list[Application]) -> None:
-        self.offers = offers
-        unranked = [i for i, o in enumerate(offers) if o.latest.priority is None]
-        self.unranked = unranked[0] if unranked else None
-        ranked = sorted(
-            (o.latest.priority, i) for i, o in enumerate(offers) if o.latest.priority is not None
-        )
-        self.priorities = [p for p, _ in ranked]
-        self.first_from = [0] * len(ranked)  # the earliest offer among ranked[k:]
-        earliest = len(offers)
-        for k in range(len(ranked) - 1, -1, -1):
-            earliest = min(earliest, ranked[k][1])
-            self.first_from[k] = earliest
-
-    def first_below(self, priority: int | None) -> Application | None:
-        if priority is None:
-            return None
-        k = bisect.bisect_right(self.priorities, priority)
-        found = [i for i in (self.unranked, *self.first_from[k : k + 1]) if i is not None]
-        return self.offers[min(found)] if found else None
 
 
 def plan(

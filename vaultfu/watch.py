@@ -30,8 +30,8 @@ from .config import CONFIG_NAME
 from .engine import RunResult, commit, prepare
 from .errors import VaultfuError
 from .index import Index
+from .memo import PlanMemo
 from .model import State
-from .playbook import PlanMemo
 
 IGNORED_EVENTS = {"opened", "closed_no_write"}
 

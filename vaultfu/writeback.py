@@ -24,9 +24,10 @@ from .edits import (
     update_task_line,
 )
 from .front import find_frontmatter
+from .memo import PlanMemo
 from .model import Action, DraftMark, Interview, Kind, Problem, Task, TaskStatus
 from .notes import parse_text
-from .playbook import Plan, PlanMemo, plan, user_task_id
+from .playbook import Plan, plan, user_task_id
 
 
 def task_words(action: Action, draft: str | None) -> str:
