@@ -116,11 +116,12 @@ def prepare(
         agenda_snap = vault.read(root, config.agenda, limit=MAX_AGENDA_BYTES)
         if agenda_snap.size > MAX_AGENDA_BYTES:
             size = f"{agenda_snap.size / 1e6:.0f} MB"
-            raise NoteError(config.agenda, None, f"is {size}, too large for an agenda note")
+            message = f"is {size}, too large for an agenda note; vaultfu leaves it alone"
+            raise NoteError(config.agenda, None, message)
         if agenda_snap.data is not None:
             agenda_text = decode(agenda_snap.data, config.agenda)
     except NoteError as exc:
-        problems.append(Problem(exc.path, exc.line, exc.message + "; vaultfu leaves it alone"))
+        problems.append(Problem(exc.path, exc.line, exc.message))
         agenda_snap = None
     except OSError as exc:
         problems.append(Problem(config.agenda, None, f"cannot be the agenda: {exc.strerror}"))
@@ -319,8 +320,9 @@ def _write_one(prepared: Prepared, w: Write, attempts: int = 3) -> bool:
             bom = BOM if (snap.data or b"").startswith(BOM.encode()) else ""
             if is_agenda:
                 now = agenda_ticks(text, w.rel, prepared.result.agenda.today)
-                if any(prepared.wanted.ticks.get(i, (None,))[0] != s for i, (s, _) in now.items()):
-                    raise AgendaTicked(w.rel) from None
+                planned = {i: status for i, (status, _) in prepared.wanted.ticks.items()}
+                if any(planned.get(i) is not status for i, (status, _) in now.items()):
+                    raise AgendaTicked(w.rel) from None  # a new tick: plan the run again
                 try:
                     new = replace_region(text, prepared.result.region)
                 except RegionError as exc:

@@ -110,18 +110,10 @@ class _Planner:
     # -- what the notes say was done ------------------------------------------------------
 
     def task(self, ident: str) -> Task | None:
-        found = self.looked[ident] = self.tasks.get(ident)
+        """vaultfu's task line with this id, if a note has one (each look is remembered, for
+        the memo to know what this application's planning depended on)."""
+        self.looked[ident] = found = self.tasks.get(ident)
         return found
-
-    def done_on(self, ident: str, due: dt.date) -> dt.date | None:
-        task = self.task(ident)
-        if task is None or task.status is not TaskStatus.DONE:
-            return None
-        return task.done or due  # ticked by hand with no ✅ date: count it done when due
-
-    def cancelled(self, ident: str) -> bool:
-        task = self.task(ident)
-        return task is not None and task.status is TaskStatus.CANCELLED
 
     def last_done(self, app: Application) -> dt.date | None:
         """The day of the last follow-up the user did for an application."""
@@ -155,10 +147,12 @@ class _Planner:
         declined or accepted answers it), if vaultfu wrote its task."""
         when = note.date.isoformat() if note.date else note.name
         ident = action_id(kind.value, app.key, when, person.name.casefold() if person else "", key)
-        if self.cancelled(ident):
-            return None
         task = self.task(ident)
-        done = self.done_on(ident, due)
+        if task is not None and task.status is TaskStatus.CANCELLED:
+            return None
+        done = None
+        if task is not None and task.status is TaskStatus.DONE:
+            done = task.done or due  # ticked by hand with no ✅ date: count it done when due
         if done is None and answered is not None:
             if task is None:
                 return None  # nothing was asked of the user: nothing to record

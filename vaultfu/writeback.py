@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
+from .agenda import fmt_day
 from .body import parse_structure
 from .config import Config
 from .drafts import DraftError, draft_section, facts_hash, heading
@@ -102,7 +103,7 @@ def tick_ops(interview: Interview, wanted: Wanted) -> tuple[list[Mark], list[Act
     their task lines; a task ticked by hand without a date gets today's ✅; a ticked action with
     no line yet gets one (already ticked)."""
     marks: list[Mark] = []
-    present = set()
+    present: set[str] = set()
     for task in interview.tasks:
         if not wanted.ticks:  # the common case: only boxes ticked by hand need a date
             if task.is_vaultfu and task.status is TaskStatus.DONE and task.done is None:
@@ -117,6 +118,7 @@ def tick_ops(interview: Interview, wanted: Wanted) -> tuple[list[Mark], list[Act
             marks.append((task.line, mark, f"{emoji} {day.isoformat()}"))
         elif task.is_vaultfu and task.status is TaskStatus.DONE and task.done is None:
             marks.append((task.line, "x", f"✅ {wanted.today.isoformat()}"))
+    present |= ids_present(interview.tasks)  # a line whose id a block id hides is still it
     missing = [
         wanted.actions[i]
         for i, (status, _) in wanted.ticks.items()
@@ -397,47 +399,40 @@ def build_wanted(
                 force.add(action.id)
         elif config.write_notes and action.due - lead <= day and action.id not in present:
             materialize.add(action.id)  # (a task already written needs nothing more)
-    drafts: dict[str, str] = {}
     templates: dict[Kind, str] = {}
-    by_id = {a.id: a for a in result.actions}
-    for ident in sorted(materialize):
-        action = by_id[ident]
-        if not action.kind.sends_message:
-            continue
+
+    def render(action: Action, note: Interview) -> str | None:
         try:
             if action.kind not in templates:
                 templates[action.kind] = template(action.kind.value)
-            drafts[ident] = draft_section(
-                action, by_path[action.note], templates[action.kind], config.user_name
-            )
+            return draft_section(action, note, templates[action.kind], config.user_name)
         except (DraftError, OSError, UnicodeDecodeError) as exc:
             where = f".vaultfu/templates/{action.kind.value}.md"
             problems.append(Problem(where, None, f"template cannot be used: {exc}"))
+            return None
+
+    by_id = {a.id: a for a in result.actions}
+    drafts: dict[str, str] = {}
+    for ident in sorted(materialize):
+        action = by_id[ident]
+        if action.kind.sends_message and (section := render(action, by_path[action.note])):
+            drafts[ident] = section
     redrafts: dict[str, str] = {}
     for note in interviews if config.write_notes else ():
         for mark in note.drafts:
-            known = by_id.get(mark.id)
-            if known is None or known.done is not None or known.note != note.path:
+            found = by_id.get(mark.id)
+            if found is None or found.done is not None or found.note != note.path:
                 continue
-            action = known
-            if facts_hash(action, note, config.user_name) == mark.facts:
+            if facts_hash(found, note, config.user_name) == mark.facts:
                 continue  # written from the facts as they are
             if not mark.intact:
-                problems.append(Problem(note.path, mark.start, _stale(mark, action, note)))
-                continue
-            try:
-                if action.kind not in templates:
-                    templates[action.kind] = template(action.kind.value)
-                redrafts[mark.id] = draft_section(
-                    action, note, templates[action.kind], config.user_name
-                )
-            except (DraftError, OSError, UnicodeDecodeError) as exc:
-                where = f".vaultfu/templates/{action.kind.value}.md"
-                problems.append(Problem(where, None, f"template cannot be used: {exc}"))
+                problems.append(Problem(note.path, mark.start, _stale(mark, found, note)))
+            elif section := render(found, note):
+                redrafts[mark.id] = section
     return Wanted(
         today=day,
         ticks=ticks,
-        actions={a.id: a for a in result.actions},
+        actions=by_id,
         materialize=frozenset(materialize),
         force_drafts=frozenset(force),
         drafts=drafts,
@@ -449,16 +444,12 @@ def build_wanted(
 def _stale(mark: DraftMark, action: Action, note: Interview) -> str:
     """Why an edited draft is out of date, in the words of the fact that changed."""
     if action.kind is Kind.OFFER_RESPONSE and note.offer_deadline:
-        why = f"the deadline is now {_day(note.offer_deadline)}"
+        why = f"the deadline is now {fmt_day(note.offer_deadline)}"
     elif action.due != mark.due:
-        why = f"it is now due {_day(action.due)}, not {_day(mark.due)}"
+        why = f"it is now due {fmt_day(action.due)}, not {fmt_day(mark.due)}"
     else:
         why = "the facts it was written from changed (a name, an address, a date)"
     return (
         f"your edited draft '{mark.heading}' is out of date: {why}; vaultfu leaves your "
         "edits alone (`vaultfu draft NOTE --force` writes a fresh one below it)"
     )
-
-
-def _day(day: dt.date) -> str:
-    return f"{day:%a} {day.day} {day:%b}"
