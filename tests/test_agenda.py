@@ -9,7 +9,8 @@ import re
 import pytest
 
 from vaultfu.edits import BEGIN, END, RegionError, region_of, replace_region
-from vaultfu.engine import RunResult, run
+from vaultfu.engine import run
+from vaultfu.model import RunResult
 
 from .conftest import ACME, ROOT, TODAY, Vault
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from vaultfu import vault as disk
-from vaultfu.engine import RunResult, run
-from vaultfu.model import Problem
+from vaultfu.engine import run
+from vaultfu.model import Problem, RunResult
 
 from .conftest import ACME, TODAY, Vault
 

@@ -21,7 +21,8 @@ from pathlib import Path
 import pytest
 
 from vaultfu import vault as disk
-from vaultfu.engine import RunResult, run
+from vaultfu.engine import run
+from vaultfu.model import RunResult
 
 from .conftest import ACME, ROOT, TODAY, Vault
 

@@ -8,7 +8,8 @@ import subprocess
 import sys
 
 from vaultfu.edits import BEGIN
-from vaultfu.engine import RunResult, commit, prepare, run
+from vaultfu.engine import commit, prepare, run
+from vaultfu.model import RunResult
 
 from .conftest import ACME, TODAY, Vault
 

@@ -21,7 +21,7 @@ from . import __version__
 from .errors import VaultfuError
 
 if TYPE_CHECKING:
-    from .engine import RunResult
+    from .model import RunResult
     from .writeback import Request
 
 F = TypeVar("F", bound=Callable[..., object])
@@ -135,6 +135,13 @@ def _run(
     edits: bool = True,
     git: bool = False,
 ) -> RunResult:
+    scanned = None
+    if request is None and not git:  # a plain run: a settled vault answers at once
+        from . import settled
+
+        quiet, scanned = settled.check(root, today=_date(today), clock=dt.date.today(), edits=edits)
+        if quiet is not None:
+            return quiet
     from . import engine
 
     progress = None
@@ -152,6 +159,7 @@ def _run(
             edits=edits,
             git=True if git else None,
             progress=progress,
+            scanned=scanned,
         )
     finally:
         if progress is not None:

@@ -6,11 +6,11 @@ import datetime as dt
 from pathlib import Path
 
 from . import vault
-from .engine import Write, prepare, sorted_problems
+from .engine import prepare, sorted_problems
 from .errors import NoteError, Refused
 from .front import BOM, decode, find_frontmatter, key_line
 from .index import load
-from .model import Problem
+from .model import Problem, Write
 from .notes import parse_text
 from .playbook import plan
 from .stats import Stats, compute

@@ -8,13 +8,12 @@ agenda), and only then written, note by note, each write checked against a concu
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import vault
+from . import settled, vault
 from .agenda import render_region
 from .config import Config
 from .drafts import heading
@@ -23,7 +22,8 @@ from .errors import NoteError, Refused, WriteConflict
 from .front import BOM, decode
 from .index import Index, Loaded, Progress, Source, load, resolve_people
 from .memo import PlanMemo
-from .model import Action, Agenda, Problem, TaskStatus
+from .model import Agenda, Problem, RunResult, TaskStatus, Write
+from .settled import Scanned
 from .stats import compute, mermaid
 from .writeback import (
     Request,
@@ -37,35 +37,6 @@ from .writeback import (
 
 # ---------------------------------------------------------------------------------------------
 # A run
-
-
-@dataclass(frozen=True)
-class Write:
-    rel: str
-    before: bytes
-    after: bytes
-
-    def diff(self) -> str:
-        old = self.before.decode("utf-8", "replace").splitlines(keepends=True)
-        new = self.after.decode("utf-8", "replace").splitlines(keepends=True)
-        return "".join(difflib.unified_diff(old, new, f"a/{self.rel}", f"b/{self.rel}"))
-
-
-@dataclass(frozen=True)
-class RunResult:
-    agenda: Agenda
-    agenda_path: str
-    region: str
-    pinned: bool  # the day came from `.vaultfu.toml`
-    writes: tuple[Write, ...]  # planned writes (all of them, written or not)
-    written: tuple[str, ...]  # what was really written
-    drafted: tuple[Action, ...] = ()  # actions that got a new draft this run
-    committed: tuple[str, ...] = ()  # what was committed to git (with --commit)
-    message: str = ""  # the commit message
-
-    @property
-    def agenda_written(self) -> bool:
-        return self.agenda_path in self.written
 
 
 @dataclass(frozen=True)
@@ -98,11 +69,16 @@ def prepare(
     edits: bool = True,
     progress: Progress | None = None,
     memo: PlanMemo | None = None,
+    scanned: Scanned | None = None,
 ) -> Prepared:
     """Read the vault (or take the watcher's index of it) and plan every write, in memory.
-    `memo`: the watcher's planning of the applications that did not change."""
+    `memo`: the watcher's planning of the applications that did not change; `scanned`: the
+    scan this run made already (see `settled`)."""
     request = request or Request()
-    if index is None:
+    if scanned is not None:
+        root, config = scanned.root, scanned.config
+        loaded = load(root, config, progress=progress, scanned=(scanned.notes, scanned.temp))
+    elif index is None:
         root = vault.open_vault(root)
         config = vault.read_config(root)
         loaded = load(root, config, progress=progress)
@@ -244,13 +220,23 @@ def run(
     edits: bool = True,
     git: bool | None = None,
     progress: Progress | None = None,
+    scanned: Scanned | None = None,
 ) -> RunResult:
     """Plan everything, then write (with write=False, only return the planned writes; with
     edits=False, plan the agenda alone). With `git` (or `commit = true` in the settings),
-    vaultfu's own writes are committed, and nothing of the user's."""
+    vaultfu's own writes are committed, and nothing of the user's. With `scanned` (a plain
+    `agenda`), a run that plans no write is kept for the next one (see `settled`)."""
     prepared = prepare(
-        root, today=today, clock=clock, request=request, edits=edits, progress=progress
+        root,
+        today=today,
+        clock=clock,
+        request=request,
+        edits=edits,
+        progress=progress,
+        scanned=scanned,
     )
+    if scanned is not None:
+        settled.remember(scanned, prepared.result)
     if not write:
         return prepared.result
     wants_git = prepared.config.commit if git is None else git

@@ -174,16 +174,21 @@ class Index:
         self._resolved: dict[str, tuple[Interview, int, Interview]] = {}
 
     def refresh(
-        self, paths: Iterable[str] | None = None, progress: Progress | None = None
+        self,
+        paths: Iterable[str] | None = None,
+        progress: Progress | None = None,
+        scanned: tuple[list[tuple[str, Key]], list[str]] | None = None,
     ) -> set[str]:
         """Read again what changed; returns the paths whose entry changed (or went away).
-        `progress(done, total)` is told how far a full refresh has read."""
+        `progress(done, total)` is told how far a full refresh has read; `scanned`, the notes
+        and temporary files of a scan this run already made."""
         changed: set[str] = set()
         if paths is None:
             seen = {}
             todo = []
-            temp: list[str] = []
-            for rel, key in vault.scan(self.root, temp):
+            temp: list[str] = [] if scanned is None else scanned[1]
+            found = vault.scan(self.root, temp) if scanned is None else scanned[0]
+            for rel, key in found:
                 if rel.startswith(self.skip):
                     continue
                 seen[rel] = key
@@ -339,14 +344,19 @@ class Index:
 
 
 def load(
-    root: Path, config: Config, *, cache: bool = True, progress: Progress | None = None
+    root: Path,
+    config: Config,
+    *,
+    cache: bool = True,
+    progress: Progress | None = None,
+    scanned: tuple[list[tuple[str, Key]], list[str]] | None = None,
 ) -> Loaded:
     """The vault as it is now; with `cache`, notes unchanged since the last run (same path, size
     and mtime) are taken from the cache instead of being read and parsed again."""
     index = Index(root, config, parallel=True)
     if cache:
         index.load_cache()
-    index.refresh(progress=progress)
+    index.refresh(progress=progress, scanned=scanned)
     loaded = index.loaded()
     if cache:
         index.save_cache()

@@ -235,3 +235,38 @@ class Agenda:
     waiting: tuple[Waiting, ...]
     problems: tuple[Problem, ...]
     held: tuple[tuple[Action, TaskStatus, dt.date], ...] = ()  # ticks no note could take yet
+
+
+# ---------------------------------------------------------------------------------------------
+# What a run did
+
+
+@dataclass(frozen=True)
+class Write:
+    rel: str
+    before: bytes
+    after: bytes
+
+    def diff(self) -> str:
+        import difflib
+
+        old = self.before.decode("utf-8", "replace").splitlines(keepends=True)
+        new = self.after.decode("utf-8", "replace").splitlines(keepends=True)
+        return "".join(difflib.unified_diff(old, new, f"a/{self.rel}", f"b/{self.rel}"))
+
+
+@dataclass(frozen=True)
+class RunResult:
+    agenda: Agenda
+    agenda_path: str
+    region: str
+    pinned: bool  # the day came from `.vaultfu.toml`
+    writes: tuple[Write, ...]  # planned writes (all of them, written or not)
+    written: tuple[str, ...]  # what was really written
+    drafted: tuple[Action, ...] = ()  # actions that got a new draft this run
+    committed: tuple[str, ...] = ()  # what was committed to git (with --commit)
+    message: str = ""  # the commit message
+
+    @property
+    def agenda_written(self) -> bool:
+        return self.agenda_path in self.written

@@ -15,8 +15,7 @@ from rich.text import Text
 
 from .agenda import SECTIONS, fmt_day, late_text, section_of
 from .drafts import heading
-from .engine import RunResult, Write
-from .model import Action, Agenda
+from .model import Action, Agenda, RunResult, Write
 
 if TYPE_CHECKING:
     from .watch import Update

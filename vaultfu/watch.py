@@ -27,11 +27,11 @@ from watchdog.observers.polling import PollingObserver
 
 from . import vault
 from .config import CONFIG_NAME
-from .engine import RunResult, commit, prepare
+from .engine import commit, prepare
 from .errors import VaultfuError
 from .index import Index
 from .memo import PlanMemo
-from .model import State
+from .model import RunResult, State
 
 IGNORED_EVENTS = {"opened", "closed_no_write"}
 

@@ -216,6 +216,28 @@ def read(root: Path, rel: str, limit: int | None = None) -> Snapshot:
     return Snapshot(rel, data, info.st_size, info.st_mtime_ns)
 
 
+def inputs(root: Path, agenda: str) -> tuple[tuple[str, tuple[int, int] | None], ...]:
+    """(size, mtime_ns) of each file a run reads besides the notes `scan` finds: the settings,
+    Obsidian's templates setting, the agenda note, the vault's draft templates (and their
+    folder) and the shipped ones. None for a file that is not there."""
+    names = [CONFIG_NAME, ".obsidian/templates.json", agenda, ".vaultfu/templates"]
+    with contextlib.suppress(OSError):
+        names += sorted(f".vaultfu/templates/{n}" for n in os.listdir(root / ".vaultfu/templates"))
+    found = [(name, stat_any(root / name)) for name in names]
+    shipped = Path(__file__).resolve().parent.parent / "templates"
+    with contextlib.suppress(OSError):
+        found += [(f"vaultfu:{n}", stat_any(shipped / n)) for n in sorted(os.listdir(shipped))]
+    return tuple(found)
+
+
+def stat_any(path: Path) -> tuple[int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_size, info.st_mtime_ns)
+
+
 def read_template(root: Path, kind: str) -> str:
     """The draft template for a kind: the vault's `.vaultfu/templates/<kind>.md` when it has
     one (and it lies inside the vault), else the one shipped with vaultfu."""
@@ -231,25 +253,26 @@ def read_template(root: Path, kind: str) -> str:
     return shipped.read_text(encoding="utf-8")
 
 
-def cache_file(root: Path) -> Path:
-    """Where the cache of a vault lives: the XDG cache folder, never inside the vault."""
+def cache_file(root: Path, suffix: str = ".json") -> Path:
+    """Where the cache of a vault lives: the XDG cache folder, never inside the vault. The
+    index is `.json`, the last quiet run's answer `.settled.json` (see `settled`)."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     name = hashlib.sha256(str(root).encode("utf-8")).hexdigest()[:16]
-    return Path(base) / "vaultfu" / f"{name}.json"
+    return Path(base) / "vaultfu" / f"{name}{suffix}"
 
 
-def read_cache(root: Path) -> tuple[bytes, int] | None:
+def read_cache(root: Path, suffix: str = ".json") -> tuple[bytes, int] | None:
     """The cache's bytes and its mtime, or None when there is none (or it cannot be read)."""
     try:
-        with open(cache_file(root), "rb") as handle:
+        with open(cache_file(root, suffix), "rb") as handle:
             return handle.read(), os.fstat(handle.fileno()).st_mtime_ns
     except OSError:
         return None
 
 
-def write_cache(root: Path, data: bytes) -> None:
+def write_cache(root: Path, data: bytes, suffix: str = ".json") -> None:
     """Replace the cache atomically; a cache that cannot be written is simply not written."""
-    path = cache_file(root)
+    path = cache_file(root, suffix)
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
         with stage(path, data, 0o600) as tmp:

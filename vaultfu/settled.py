@@ -1,0 +1,114 @@
+"""A settled vault answers at once: the agenda of the last run that had nothing to write, kept
+while nothing that run read has changed.
+
+`vaultfu agenda` is run again and again on a vault that did not change (a status bar, a shell
+alias, Obsidian's shell-commands plugin on every open). A run that planned no write is a pure
+function of what it read: every note's bytes, the settings, the draft templates, the day and
+vaultfu itself. The record keeps the (size, mtime_ns) of each of those, as the index cache
+does, and the agenda that run printed; the next run scans the vault (which it must do anyway)
+and, when every stamp is the same and the day is the same, prints that agenda without reading,
+parsing or planning a note. Anything else, and the run is a normal one, using the same scan.
+Deleting the record loses nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import cache, vault
+from .config import Config
+from .model import Agenda, RunResult
+
+FORMAT = 1
+SUFFIX = ".settled.json"
+RACY_NS = 2_000_000_000  # a stamp this close to the record's own mtime proves nothing
+
+Key = tuple[int, int]
+Inputs = tuple[tuple[str, Key | None], ...]
+
+
+@dataclass(frozen=True)
+class Scanned:
+    """One scan of the vault, taken once per run and shared by the check and the index."""
+
+    root: Path
+    config: Config
+    day: dt.date
+    edits: bool
+    notes: list[tuple[str, Key]]
+    temp: list[str]  # vaultfu's temporary files found (swept by the index)
+    inputs: Inputs  # taken before any of them was read
+
+
+@dataclass(frozen=True)
+class Record:
+    key: str
+    inputs: Inputs
+    notes: list[tuple[str, Key]]
+    agenda: Agenda
+    agenda_path: str
+    pinned: bool
+
+
+def check(
+    path: Path, *, today: dt.date | None, clock: dt.date, edits: bool
+) -> tuple[RunResult | None, Scanned]:
+    """Scan the vault; the last quiet run's result when nothing it read has changed since (else
+    None), and the scan, for the run that has to be made."""
+    root = vault.open_vault(path)
+    config = vault.read_config(root)
+    inputs = vault.inputs(root, config.agenda)
+    temp: list[str] = []
+    notes = list(vault.scan(root, temp))
+    day = today or config.today or clock
+    scanned = Scanned(root, config, day, edits, notes, temp, inputs)
+    return _answer(scanned), scanned
+
+
+def _key(scanned: Scanned) -> str:
+    from . import __version__
+
+    day, edits, config = scanned.day, scanned.edits, scanned.config
+    return f"vaultfu {__version__} format {FORMAT} {scanned.root} {day} {edits} {config!r}"
+
+
+def _answer(scanned: Scanned) -> RunResult | None:
+    root = scanned.root
+    if scanned.temp:
+        return None  # a write was cut short: the normal run sweeps it
+    found = vault.read_cache(root, SUFFIX)
+    if found is None:
+        return None
+    data, mtime = found
+    try:
+        record = cache.loads(data, Record)
+    except (ValueError, TypeError):
+        return None
+    if (
+        record.key != _key(scanned)
+        or record.inputs != scanned.inputs
+        or record.notes != scanned.notes
+    ):
+        return None
+    fresh = mtime - RACY_NS
+    stamps = [k for _, k in record.notes] + [k for _, k in record.inputs if k is not None]
+    if any(key[1] >= fresh for key in stamps):
+        return None  # changed too close to the record to be told apart by its mtime
+    return RunResult(record.agenda, record.agenda_path, "", record.pinned, (), ())
+
+
+def remember(scanned: Scanned, result: RunResult) -> None:
+    """Keep a run's answer for the next one, when it had nothing to write."""
+    if result.writes or scanned.temp:
+        return
+    record = Record(
+        _key(scanned),
+        scanned.inputs,
+        scanned.notes,
+        result.agenda,
+        result.agenda_path,
+        result.pinned,
+    )
+    vault.write_cache(scanned.root, cache.dumps(record), SUFFIX)
