@@ -288,6 +288,30 @@ def draft(
 
 
 @main.command()
+@click.argument("ident", metavar="ID")
+@click.option("--vault", "vault_opt", type=click.Path(path_type=Path), help="The vault folder.")
+@click.option("--print", "just_print", is_flag=True, help="Print the .eml's path; open nothing.")
+@today_option
+@errors_to_exit
+def send(ident: str, vault_opt: Path | None, just_print: bool, today: str | None) -> None:
+    """Open the email draft of follow-up ID in your mail app, as an unsent message (vaultfu
+    never sends mail itself). The `mailer` setting ("mutt -H {}") chooses the program."""
+    from . import commands, vault
+    from .errors import VaultError
+
+    root = locate(vault_opt)
+    path, to = commands.send(root, ident, today=_date(today), clock=dt.date.today())
+    if just_print:
+        click.echo(str(path))
+        return
+    config = vault.read_config(vault.open_vault(root))
+    trouble = vault.launch(path, config.mailer)
+    if trouble:
+        _fail(VaultError(f"cannot open {path}: {trouble}"))
+    click.echo(f"opened the draft to {to or 'nobody yet'} in your mail app ({path})")
+
+
+@main.command()
 @vault_path
 @today_option
 @click.option("--polling", is_flag=True, help="Poll instead of inotify (network drives, WSL).")

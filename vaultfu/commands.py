@@ -148,3 +148,30 @@ def statistics(root: Path, *, clock: dt.date) -> Stats:
     interviews = load(root, config).interviews
     planned = plan(interviews, today=config.today or clock, rules=config.playbook)
     return compute(interviews, closed=planned.closed)
+
+
+def send(root: Path, ident: str, *, today: dt.date | None, clock: dt.date) -> tuple[Path, str]:
+    """`vaultfu send ID`: the follow-up's email draft, as it stands in its note now (the user's
+    edits included), written as an unsent `.eml` outside the vault; (its path, who it is to)."""
+    import time
+
+    from .errors import VaultfuError
+    from .message import eml, from_draft, without_link
+
+    prepared = prepare(root, today=today, clock=clock, edits=False)
+    action = next((a for a in prepared.result.agenda.actions if a.id == ident), None)
+    if action is None:
+        raise VaultfuError(f"no open follow-up has the id {ident!r}; see `vaultfu done`")
+    note = next(n for n in prepared.loaded.interviews if n.path == action.note)
+    mark = next((m for m in note.drafts if m.id == ident), None)
+    if mark is None:
+        raise VaultfuError(f"{action.note}: no draft for {ident} yet; `vaultfu draft` writes it")
+    snap = vault.read(prepared.root, action.note)
+    lines = decode(snap.data or b"", action.note).splitlines()
+    message = from_draft(without_link("\n".join(lines[mark.start : mark.end - 1])))
+    if message is None:
+        where = f"{action.note}:{mark.start}"
+        raise VaultfuError(f"{where}: the draft for {ident} is not an email (no To: and Subject:)")
+    user = prepared.config.user_name or ""
+    data = eml(message, ident=ident, sender=user if "@" in user else "", when=time.time())
+    return vault.write_outbox(prepared.root, f"{ident}.eml", data), message.to

@@ -47,6 +47,9 @@ class Config:
     new_note: str = "Interviews/{date} {company} - {role}.md"
     commit: bool = False  # commit vaultfu's own writes to git
     git_hooks: bool = False  # run the repository's hooks on vaultfu's commits
+    mailer: str = (
+        ""  # the command `vaultfu send` opens a draft with ("mutt -H {}"); else the system's
+    )
     playbook: Playbook = field(default_factory=Playbook)
 
 

@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from .body import draft_mark, section_hash
+from .message import from_draft, link_line
 from .model import Action, Interview, Kind, Person
 
 KIND_LABEL = {
@@ -248,13 +249,17 @@ def _digest(facts: tuple[object, ...]) -> str:
 
 
 def draft_section(action: Action, note: Interview, template: str, user_name: str | None) -> str:
-    """The section appended to the note: a heading, the rendered message, and vaultfu's mark
-    (`\\n` lines). The mark (an Obsidian comment, hidden in reading view) says which follow-up
-    the draft is for, its due date, what it was rendered from, and a hash of the section as
-    written: while the section still matches it, vaultfu may bring it up to date; once the user
-    edits it, never again."""
+    """The section appended to the note: a heading, the rendered message (an email's with a
+    `mailto:` link), and vaultfu's mark (`\\n` lines). The mark (an Obsidian comment, hidden in
+    reading view) says which follow-up the draft is for, its due date, what it was rendered
+    from, and a hash of the section as written: while the section still matches it, vaultfu may
+    bring it up to date; once the user edits it, never again."""
     values = context(action, note, user_name)
-    section = f"## {heading(action)}\n\n{render(template, values)}"
+    text = render(template, values)
+    section = f"## {heading(action)}\n\n{text}"
+    message = from_draft(text)
+    if message is not None:  # an email: one click opens it in the mail app
+        section += f"\n\n{link_line(message)}"
     mark = draft_mark(
         action.id, action.due, facts_hash(action, note, user_name), section_hash(section)
     )

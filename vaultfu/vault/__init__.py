@@ -238,6 +238,49 @@ def stat_any(path: Path) -> tuple[int, int] | None:
     return (info.st_size, info.st_mtime_ns)
 
 
+def write_outbox(root: Path, name: str, data: bytes) -> Path:
+    """An unsent message for the user's mail app, kept beside the cache (never in the vault);
+    the file of the same follow-up is replaced."""
+    folder = cache_file(root).parent / "outbox"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    with stage(path, data, 0o600) as tmp:
+        os.replace(tmp, path)
+    return path
+
+
+def launch(path: Path, command: str = "") -> str | None:
+    """Open a file with `command` ("mutt -H {}": `{}` is the path, added at the end when
+    missing) or the system's handler; what went wrong, or None. The program is not waited for,
+    except a terminal one named by `command`, which runs in this terminal."""
+    import shlex
+    import subprocess
+    import sys
+
+    if command:
+        try:
+            words = shlex.split(command)
+        except ValueError as exc:
+            return f"the mailer setting cannot be read ({exc})"
+        args = [str(path) if w == "{}" else w for w in words]
+        if "{}" not in words:
+            args.append(str(path))
+        try:
+            done = subprocess.run(args, check=False)
+        except OSError as exc:
+            return f"{args[0]}: {exc.strerror}"
+        return None if done.returncode == 0 else f"{args[0]} exited with {done.returncode}"
+    if sys.platform == "win32":
+        os.startfile(path)  # type: ignore[attr-defined]
+        return None
+    opener = "open" if sys.platform == "darwin" else "xdg-open"
+    try:
+        subprocess.Popen([opener, str(path)], start_new_session=True)
+    except OSError as exc:
+        return f"{opener}: {exc.strerror} (set `mailer` in .vaultfu.toml)"
+    return None
+
+
 def read_template(root: Path, kind: str) -> str:
     """The draft template for a kind: the vault's `.vaultfu/templates/<kind>.md` when it has
     one (and it lies inside the vault), else the one shipped with vaultfu."""
