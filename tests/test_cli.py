@@ -74,7 +74,7 @@ def test_json_shape(runner: CliRunner, vault: Vault) -> None:
     result = runner.invoke(main, ["agenda", str(vault.root), "--json", "--today", "2026-11-24"])
     assert result.exit_code == 0
     data = json.loads(result.stdout)
-    assert set(data) == {"today", "actions", "waiting", "problems"}
+    assert set(data) == {"today", "actions", "waiting", "replies", "problems"}
     assert data["today"] == "2026-11-24"
     action = data["actions"][0]
     for key in ("id", "kind", "note", "application", "person", "channel", "due", "state", "text"):

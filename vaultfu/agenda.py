@@ -67,6 +67,13 @@ def render_region(agenda: Agenda, link: Callable[[str], str], chart: str = "") -
             box, emoji = ("x", "✅") if status is TaskStatus.DONE else ("-", "❌")
             line = task_line(action, today, link(action.note)).replace("- [ ]", f"- [{box}]", 1)
             lines.append(f"{line} {emoji} {day.isoformat()}")
+    if agenda.replies:
+        lines += ["", "## They wrote"]
+        for r in agenda.replies:
+            m = r.line
+            lines.append(f"- {fmt_day(m.day)} · {m.who} replied: {m.subject} · [[{link(r.note)}]]")
+            if r.command:
+                lines.append(f"    - reads like {_READS[m.heard.value]}: `{r.command}`")
     if agenda.waiting:
         lines += ["", "## Waiting on them"]
         for w in agenda.waiting:
@@ -80,6 +87,9 @@ def render_region(agenda: Agenda, link: Callable[[str], str], chart: str = "") -
             where = f"`{p.path}` line {p.line}" if p.line else f"`{p.path}`"
             lines.append(f"- {where}: {p.message}")
     return "\n".join(lines)
+
+
+_READS = {"offer": "an offer", "rejected": "a rejection", "next-round": "another round"}
 
 
 def action_json(action: Action, today: dt.date) -> dict[str, Any]:
@@ -115,6 +125,18 @@ def agenda_json(agenda: Agenda, extra: Mapping[str, Any] | None = None) -> dict[
                 "by": w.by.isoformat() if w.by else None,
             }
             for w in agenda.waiting
+        ],
+        "replies": [
+            {
+                "note": r.note,
+                "company": r.company,
+                "day": r.line.day.isoformat(),
+                "who": r.line.who,
+                "subject": r.line.subject,
+                "reads_like": r.line.heard.value,
+                "command": r.command or None,
+            }
+            for r in agenda.replies
         ],
         "problems": [
             {"path": p.path, "line": p.line, "message": p.message} for p in agenda.problems

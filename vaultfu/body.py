@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from .model import DraftMark, Problem, Task, TaskStatus
+from .model import DraftMark, Heard, MailLine, Problem, Task, TaskStatus
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -305,3 +305,42 @@ def find_drafts(body: str, body_line: int) -> tuple[DraftMark, ...]:
             )
         )
     return tuple(found)
+
+
+# ---------------------------------------------------------------------------------------------
+# What vaultfu learned from the mailbox: one list item each, with its mark at the end.
+
+_MAIL = re.compile(
+    r"- (?:📤|📨) (\d{4}-\d{2}-\d{2}) (.*?)[ \t]*"
+    r"%% vaultfu mail ([0-9a-f]{10}) (sent|reply|offer|rejected|next-round) %%[ \t]*"
+)
+_WHO_SUBJECT = re.compile(r"(?:sent to )?(.*?)(?: replied)?: (.*)")
+
+
+def find_mail(body: str, body_line: int) -> tuple[MailLine, ...]:
+    """The mail lines of a body."""
+    if "%% vaultfu mail " not in body:
+        return ()
+    found = []
+    for index, line in enumerate(_LINES.findall(body)):
+        hit = _MAIL.fullmatch(line.rstrip("\r\n"))
+        if hit is None:
+            continue
+        try:
+            day = dt.date.fromisoformat(hit.group(1))
+        except ValueError:
+            continue
+        words = _WHO_SUBJECT.fullmatch(hit.group(2))
+        who, subject = words.groups() if words else ("", hit.group(2))
+        heard = Heard(hit.group(4))
+        found.append(MailLine(hit.group(3), day, heard, who, subject, body_line + index))
+    return tuple(found)
+
+
+def mail_line(hash_: str, day: dt.date, heard: Heard, who: str, subject: str) -> str:
+    """The line for a message: `- 📨 2026-11-26 Jane Doe replied: Re: Thank you %% … %%`."""
+    if heard is Heard.SENT:
+        words = f"📤 {day.isoformat()} sent to {who}: {subject}"
+    else:
+        words = f"📨 {day.isoformat()} {who} replied: {subject}"
+    return f"- {words} %% vaultfu mail {hash_} {heard.value} %%"

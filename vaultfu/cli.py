@@ -314,6 +314,25 @@ def send(ident: str, vault_opt: Path | None, just_print: bool, today: str | None
 @main.command()
 @vault_path
 @today_option
+@click.option("--json", "as_json", is_flag=True, help="Print the agenda as JSON.")
+@errors_to_exit
+def mail(root: Path, today: str | None, as_json: bool) -> None:
+    """Read your mailbox (read-only, as `[mail]` in .vaultfu.toml says): tick the follow-ups
+    your sent mail did, note what they replied, then rewrite the agenda."""
+    from . import commands
+    from .agenda import agenda_json
+
+    run, count = commands.mail(root, today=_date(today), clock=dt.date.today())
+    if as_json:
+        echo_json(agenda_json(run.agenda, {"messages_read": count}))
+        return
+    click.echo(f"read {count} message{'s' if count != 1 else ''}", err=True)
+    _report(run, root, dry_run=False)
+
+
+@main.command()
+@vault_path
+@today_option
 @click.option("--polling", is_flag=True, help="Poll instead of inotify (network drives, WSL).")
 @click.option(
     "--debounce", default=30, show_default=True, metavar="MS", help="Wait for a burst to settle."

@@ -9,8 +9,8 @@ from . import vault
 from .engine import prepare, sorted_problems
 from .errors import NoteError, Refused
 from .front import BOM, decode, find_frontmatter, key_line
-from .index import load
-from .model import Problem, Write
+from .index import load, resolve_people
+from .model import Problem, RunResult, Write
 from .notes import parse_text
 from .playbook import plan
 from .stats import Stats, compute
@@ -175,3 +175,35 @@ def send(root: Path, ident: str, *, today: dt.date | None, clock: dt.date) -> tu
     user = prepared.config.user_name or ""
     data = eml(message, ident=ident, sender=user if "@" in user else "", when=time.time())
     return vault.write_outbox(prepared.root, f"{ident}.eml", data), message.to
+
+
+def mail(root: Path, *, today: dt.date | None, clock: dt.date) -> tuple[RunResult, int]:
+    """`vaultfu mail`: read the mailbox (read-only), tick the follow-ups the user's sent mail
+    did, write what they replied into the notes, then plan the agenda with it. Returns the
+    agenda's run and how many messages were read."""
+    from . import engine
+    from .errors import VaultfuError
+    from .inbox import learn
+    from .mail import read
+    from .writeback import Request
+
+    root = vault.open_vault(root)
+    config = vault.read_config(root)
+    settings = config.mail
+    if not settings.configured:
+        raise VaultfuError(
+            ".vaultfu.toml has no mailbox: add a [mail] table with maildir, mbox or imap_host"
+        )
+    day = today or config.today or clock
+    mails, problems = read(settings, since=day - dt.timedelta(days=settings.days))
+    prepared = prepare(root, today=today, clock=clock, edits=False)
+    loaded = prepared.loaded
+    interviews = tuple(resolve_people(root, loaded, loaded.interviews))
+    learned = learn(mails, interviews, prepared.result.agenda.actions, settings.me)
+    if learned.done or learned.lines:
+        request = Request(done=learned.done, mail_lines=learned.lines)
+        engine.run(root, today=today, clock=clock, write=True, request=request)
+    result = engine.run(
+        root, today=today, clock=clock, write=True, request=Request(problems=tuple(problems))
+    )
+    return result, len(mails)

@@ -36,6 +36,28 @@ class Playbook:
 
 
 @dataclass(frozen=True)
+class MailSettings:
+    """`[mail]`: where `vaultfu mail` reads, read-only. The password is never stored: it comes
+    from `password_command` (e.g. "pass show mail")."""
+
+    me: tuple[str, ...] = ()  # your own addresses: mail from them is mail you sent
+    maildir: tuple[str, ...] = ()  # Maildir folders (e.g. your inbox and your sent mail)
+    mbox: tuple[str, ...] = ()  # mbox files
+    imap_host: str = ""
+    imap_port: int = 993
+    imap_ssl: bool = True  # false: plain IMAP, for a server on this machine only
+    imap_user: str = ""
+    imap_folders: tuple[str, ...] = ("INBOX",)
+    password_command: str = ""
+    days: int = 60  # how far back to read
+    every: int = 15  # minutes between two reads by `vaultfu watch` (0: never)
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.maildir or self.mbox or self.imap_host)
+
+
+@dataclass(frozen=True)
 class Config:
     agenda: str = "Agenda.md"
     type_key: str = "type"
@@ -51,6 +73,7 @@ class Config:
         ""  # the command `vaultfu send` opens a draft with ("mutt -H {}"); else the system's
     )
     playbook: Playbook = field(default_factory=Playbook)
+    mail: MailSettings = field(default_factory=MailSettings)
 
 
 def _check_type(where: str, value: Any, expected: Any) -> None:
@@ -72,7 +95,7 @@ def _build(cls: Any, table: dict[str, Any], prefix: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in table.items():
         where = f"{prefix}{key}"
-        if key not in known or key == "playbook":
+        if key not in known or key in ("playbook", "mail"):
             raise ConfigError(f"{CONFIG_NAME}: unknown key '{where}'")
         expected = known[key].type
         if key == "today":
@@ -85,6 +108,12 @@ def _build(cls: Any, table: dict[str, Any], prefix: str) -> dict[str, Any]:
                 raise ConfigError(
                     f"{CONFIG_NAME}: 'today' must be a date (YYYY-MM-DD), not {value!r}"
                 ) from None
+            continue
+        if str(expected) == "tuple[str, ...]":
+            items = [value] if isinstance(value, str) else value
+            if not isinstance(items, list) or not all(isinstance(v, str) for v in items):
+                raise ConfigError(f"{CONFIG_NAME}: '{where}' must be a list of strings")
+            out[key] = tuple(items)
             continue
         base = {"bool": bool, "int": int, "str": str, "str | None": str}[str(expected)]
         _check_type(where, value, base)
@@ -106,7 +135,11 @@ def parse_config(text: str) -> Config:
     if not isinstance(playbook_table, dict):
         raise ConfigError(f"{CONFIG_NAME}: 'playbook' must be a table ([playbook])")
     playbook = Playbook(**_build(Playbook, playbook_table, "playbook."))
-    config = Config(**_build(Config, data, ""), playbook=playbook)
+    mail_table = data.pop("mail", {})
+    if not isinstance(mail_table, dict):
+        raise ConfigError(f"{CONFIG_NAME}: 'mail' must be a table ([mail])")
+    mail = MailSettings(**_build(MailSettings, mail_table, "mail."))
+    config = Config(**_build(Config, data, ""), playbook=playbook, mail=mail)
     if playbook.holidays_country:
         import holidays
 

@@ -20,6 +20,7 @@ from .drafts import heading
 from .edits import LineError, RegionError, replace_region
 from .errors import NoteError, Refused, WriteConflict
 from .front import BOM, decode
+from .inbox import recent
 from .index import Index, Loaded, Progress, Source, load, resolve_people
 from .memo import PlanMemo
 from .model import Agenda, Problem, RunResult, TaskStatus, Write
@@ -85,7 +86,7 @@ def prepare(
     else:
         root, config, loaded = index.root, index.config, index.loaded()
     day = today or config.today or clock
-    problems = list(loaded.problems)
+    problems = [*loaded.problems, *request.problems]
     agenda_snap: vault.Snapshot | None = None
     agenda_text = None
     try:
@@ -137,6 +138,7 @@ def prepare(
         waiting=second.waiting,
         problems=(),
         held=planned.held,
+        replies=recent(loaded.interviews, day),
     )
     region = ""  # the agenda alone (edits=False) is printed, never written: nothing to render
     if edits:

@@ -86,7 +86,7 @@ class Saved:
 
 
 Progress = Callable[[int, int], None]
-CACHE_FORMAT = 2  # 2: JSON data (1 was a pickle)
+CACHE_FORMAT = 3  # 2: JSON data (1 was a pickle); 3: mail lines
 MAX_NOTE_BYTES = 4_000_000  # an interview note larger than this is refused, not parsed
 RACY_NS = 2_000_000_000  # entries this close to the cache's own mtime are read again
 PARALLEL_FROM = 200  # notes to read before a process pool pays for itself

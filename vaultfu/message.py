@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from email.message import EmailMessage
-from email.utils import formatdate, parseaddr
 from urllib.parse import quote
 
 MAX_LINK = 2_000  # characters: longer links are cut by some mail apps and browsers
@@ -25,6 +23,8 @@ class Message:
 def address(value: str) -> str:
     """The address in a `To:` value (`Jane <jane@acme.com>` or `jane@acme.com`), or "" for a
     placeholder such as `[email]`."""
+    from email.utils import parseaddr
+
     _, found = parseaddr(value.strip())
     ok = "@" in found and not any(c in found for c in "[] \t<>")
     return found if ok else ""
@@ -86,6 +86,9 @@ def message_id(ident: str, domain: str = "vaultfu.invalid") -> str:
 
 def eml(message: Message, *, ident: str, sender: str = "", when: float | None = None) -> bytes:
     """An unsent message (`X-Unsent: 1`: mail apps open it as a draft to edit and send)."""
+    from email.message import EmailMessage
+    from email.utils import formatdate
+
     mail = EmailMessage()
     if sender:
         mail["From"] = sender

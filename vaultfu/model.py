@@ -120,6 +120,43 @@ class DraftMark:
     heading: str  # the heading's text, without `## `
 
 
+class Heard(Enum):
+    """What a message learned from the mailbox was (the word in its line's mark)."""
+
+    SENT = "sent"  # the user's own, which did a follow-up
+    REPLY = "reply"  # from them
+    OFFER = "offer"  # from them, and it reads like an offer
+    REJECTED = "rejected"  # … like a rejection
+    NEXT_ROUND = "next-round"  # … like an invitation to another interview
+
+    @property
+    def from_them(self) -> bool:
+        return self is not Heard.SENT
+
+
+@dataclass(frozen=True)
+class MailLine:
+    """A line vaultfu wrote from the mailbox into a note's `## Follow-ups`: a date, who,
+    the subject (never the body), and its mark (`%% vaultfu mail HASH WORD %%`)."""
+
+    hash: str  # of the message's Message-ID: the same mail is never written twice
+    day: dt.date
+    heard: Heard
+    who: str
+    subject: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A message from them on the agenda, with the command that records what it says."""
+
+    note: str
+    company: str
+    line: MailLine
+    command: str  # `vaultfu set …` when it reads like a decision the note does not have yet
+
+
 @dataclass(frozen=True)
 class Problem:
     path: str
@@ -160,6 +197,7 @@ class Interview:
     tasks: tuple[Task, ...] = ()
     status_date_line: int | None = None  # where `status_date` is written, for messages
     drafts: tuple[DraftMark, ...] = ()  # the draft sections vaultfu wrote, by their marks
+    mail: tuple[MailLine, ...] = ()  # what vaultfu learned from the mailbox
 
     @property
     def name(self) -> str:
@@ -191,6 +229,12 @@ class Application:
     def label(self) -> str:
         latest = self.latest
         return latest.application or f"{latest.company} — {latest.role}"
+
+    @property
+    def last_heard(self) -> dt.date | None:
+        """The day they last wrote (a reply found in the mailbox)."""
+        days = [m.day for n in self.notes for m in n.mail if m.heard.from_them]
+        return max(days) if days else None
 
 
 @dataclass(frozen=True)
@@ -235,6 +279,7 @@ class Agenda:
     waiting: tuple[Waiting, ...]
     problems: tuple[Problem, ...]
     held: tuple[tuple[Action, TaskStatus, dt.date], ...] = ()  # ticks no note could take yet
+    replies: tuple[Reply, ...] = ()  # what they wrote lately (from `vaultfu mail`)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from .body import find_drafts, find_tasks
+from .body import find_drafts, find_mail, find_tasks
 from .config import Config
 from .errors import NoteError
 from .front import BOM, Block, decode, find_frontmatter, key_line, load_frontmatter, might_be
@@ -247,6 +247,7 @@ def parse_interview(
         tasks=structure.tasks,
         status_date_line=key_line(block, "status_date"),
         drafts=find_drafts(body, block.body_line),
+        mail=find_mail(body, block.body_line),
     )
     return interview, structure.problems
 

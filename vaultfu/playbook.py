@@ -362,12 +362,15 @@ class _Planner:
             due = latest.day + dt.timedelta(days=self.rules.status_check_days)
         else:
             return False
-        due = self.shift(due)
+        heard = app.last_heard  # they just wrote: no chasing them before status_check_days
+        wait = heard + dt.timedelta(days=self.rules.status_check_days) if heard else None
+        due = self.shift(max(due, wait) if wait else due)
         first = self.add(Kind.STATUS_CHECK, latest, app, due, contact, values=near(offer, due))
         if first is None or first.done is None:
             return False
         due = first.done + dt.timedelta(days=self.rules.status_check_2_days)
-        due = self.shift(max(due, floor) if floor else due)
+        due = max(due, floor) if floor else due
+        due = self.shift(max(due, wait) if wait else due)
         second = self.add(Kind.STATUS_CHECK_2, latest, app, due, contact, values=near(offer, due))
         if second is None or second.done is None:
             return False

@@ -21,7 +21,7 @@ from . import cache, vault
 from .config import Config
 from .model import Agenda, RunResult
 
-FORMAT = 1
+FORMAT = 2  # 2: the agenda's replies
 SUFFIX = ".settled.json"
 RACY_NS = 2_000_000_000  # a stamp this close to the record's own mtime proves nothing
 

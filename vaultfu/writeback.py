@@ -80,6 +80,7 @@ class Wanted:
     redrafts: Mapping[str, str] = field(default_factory=dict)  # id → a stale draft, brought
     # up to date (only drafts still exactly as vaultfu wrote them)
     cancel_stale: bool = True
+    mail_lines: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
 
     @functools.cached_property
     def by_note(self) -> dict[str, list[str]]:
@@ -201,7 +202,9 @@ def follow_up_ops(interview: Interview, wanted: Wanted) -> Ops:
         for mark in interview.drafts
         if mark.id in wanted.redrafts and mark.intact
     ]
-    new_lines, sections = [], []
+    known = {m.hash for m in interview.mail}
+    new_lines = [line for h, line in wanted.mail_lines.get(interview.path, ()) if h not in known]
+    sections = []
     for ident in wanted.by_note.get(interview.path, ()):
         action = wanted.actions[ident]
         draft = wanted.drafts.get(ident)
@@ -262,6 +265,9 @@ class Request:
     draft_note: str | None = None  # `vaultfu draft NOTE`
     draft_kind: Kind | None = None
     force: bool = False
+    # `vaultfu mail`: what the mailbox taught, per note: (hash, line) pairs to add
+    mail_lines: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    problems: tuple[Problem, ...] = ()  # found on the way (a mailbox that cannot be read)
 
 
 Ticks = dict[str, tuple[TaskStatus, dt.date]]
@@ -438,6 +444,7 @@ def build_wanted(
         drafts=drafts,
         redrafts=redrafts,
         cancel_stale=config.write_notes,
+        mail_lines=request.mail_lines,
     )
 
 
