@@ -447,3 +447,24 @@ def test_a_single_closed_save_is_acted_on_without_the_debounce() -> None:
     pending.take()
     pending.add(None, rescan=True)
     assert not pending.settled()
+
+
+def test_the_watcher_reads_the_mailbox_every_period(vault: Vault, tmp_path: Path) -> None:
+    import mailbox
+
+    from .test_mail import ME, message
+
+    box = mailbox.Maildir(tmp_path / "Mail")
+    vault.write(".vaultfu.toml", f'[mail]\nme = ["{ME}"]\nmaildir = ["{tmp_path / "Mail"}"]\n')
+    vault.write("Interviews/acme.md", ACME)
+    with watching(vault, mail_every=0.3) as (watcher, updates, _):
+        wait_for(lambda: any(u.reason.startswith("mail: 0 messages") for u in updates))
+        box.add(message("Jane Doe <jane@acme.com>", ME, "Re: Thank you", "2026-11-23"))
+        wait_for(lambda: "Jane Doe replied: Re: Thank you" in agenda(vault))
+        assert "📨 2026-11-23 Jane Doe replied" in vault.read("Interviews/acme.md")
+        box.add(b"From: jane@acme.com\r\nSubject: no date\r\n\r\nbody\r\n")
+        wait_for(lambda: "no date that can be read" in agenda(vault))
+        count = watcher.cycles
+        vault.write("Interviews/acme.md", vault.read("Interviews/acme.md") + "\nmore\n", raw=True)
+        wait_for(lambda: watcher.cycles > count)  # a save keeps the mailbox's problem shown
+        assert "no date that can be read" in agenda(vault)

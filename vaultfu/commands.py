@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from . import vault
-from .engine import prepare, sorted_problems
+from .engine import Prepared, prepare, sorted_problems
 from .errors import NoteError, Refused
 from .front import BOM, decode, find_frontmatter, key_line
 from .index import load, resolve_people
@@ -14,6 +14,7 @@ from .model import Problem, RunResult, Write
 from .notes import parse_text
 from .playbook import plan
 from .stats import Stats, compute
+from .writeback import Request
 
 
 def _create(root: Path, rel: str, text: str) -> bool:
@@ -177,33 +178,36 @@ def send(root: Path, ident: str, *, today: dt.date | None, clock: dt.date) -> tu
     return vault.write_outbox(prepared.root, f"{ident}.eml", data), message.to
 
 
+def mail_request(prepared: Prepared) -> tuple[Request, int]:
+    """Read the mailbox and decide what it teaches, from a planned run (`edits=False`): the
+    follow-ups to tick, the lines to add, the problems met; and how many messages were read."""
+    from .inbox import learn
+    from .mail import read
+
+    settings = prepared.config.mail
+    day = prepared.result.agenda.today
+    mails, problems = read(settings, since=day - dt.timedelta(days=settings.days))
+    loaded = prepared.loaded
+    interviews = tuple(resolve_people(prepared.root, loaded, loaded.interviews))
+    learned = learn(mails, interviews, prepared.result.agenda.actions, settings.me)
+    request = Request(done=learned.done, mail_lines=learned.lines, problems=tuple(problems))
+    return request, len(mails)
+
+
 def mail(root: Path, *, today: dt.date | None, clock: dt.date) -> tuple[RunResult, int]:
     """`vaultfu mail`: read the mailbox (read-only), tick the follow-ups the user's sent mail
     did, write what they replied into the notes, then plan the agenda with it. Returns the
     agenda's run and how many messages were read."""
     from . import engine
     from .errors import VaultfuError
-    from .inbox import learn
-    from .mail import read
-    from .writeback import Request
 
     root = vault.open_vault(root)
-    config = vault.read_config(root)
-    settings = config.mail
-    if not settings.configured:
+    if not vault.read_config(root).mail.configured:
         raise VaultfuError(
             ".vaultfu.toml has no mailbox: add a [mail] table with maildir, mbox or imap_host"
         )
-    day = today or config.today or clock
-    mails, problems = read(settings, since=day - dt.timedelta(days=settings.days))
-    prepared = prepare(root, today=today, clock=clock, edits=False)
-    loaded = prepared.loaded
-    interviews = tuple(resolve_people(root, loaded, loaded.interviews))
-    learned = learn(mails, interviews, prepared.result.agenda.actions, settings.me)
-    if learned.done or learned.lines:
-        request = Request(done=learned.done, mail_lines=learned.lines)
+    request, count = mail_request(prepare(root, today=today, clock=clock, edits=False))
+    if request.done or request.mail_lines:
         engine.run(root, today=today, clock=clock, write=True, request=request)
-    result = engine.run(
-        root, today=today, clock=clock, write=True, request=Request(problems=tuple(problems))
-    )
-    return result, len(mails)
+    again = Request(problems=request.problems)  # the agenda, from the notes as they are now
+    return engine.run(root, today=today, clock=clock, write=True, request=again), count

@@ -31,7 +31,8 @@ from .engine import commit, prepare
 from .errors import VaultfuError
 from .index import Index
 from .memo import PlanMemo
-from .model import RunResult, State
+from .model import Problem, RunResult, State
+from .writeback import Request
 
 IGNORED_EVENTS = {"opened", "closed_no_write"}
 
@@ -151,6 +152,7 @@ class Watcher:
         today: dt.date | None = None,
         debounce: float = 0.1,
         rescan_every: float = 300.0,
+        mail_every: float | None = None,
         polling: bool = False,
         poll_interval: float = 1.0,
         tick: float = 1.0,
@@ -162,6 +164,8 @@ class Watcher:
         self.pinned_today = today
         self.debounce = debounce
         self.rescan_every = rescan_every
+        self.mail_every = mail_every  # seconds; None: `every` minutes of the [mail] settings
+        self.mail_problems: tuple[Problem, ...] = ()  # from the last read of the mailbox
         self.polling = polling
         self.poll_interval = poll_interval
         self.tick = tick
@@ -217,6 +221,7 @@ class Watcher:
             clock=self.clock(),
             index=self.index,
             memo=self.memo,
+            request=Request(problems=self.mail_problems),
         )
         result = commit(prepared)
         # Read back what was written: the index then holds vaultfu's own bytes, so the events
@@ -226,6 +231,27 @@ class Watcher:
         update = Update(reason, result, changed)
         self.on_update(update)
         return update
+
+    def _mail_period(self) -> float | None:
+        settings = self.index.config.mail
+        if not settings.configured:
+            return None
+        return self.mail_every if self.mail_every is not None else (settings.every * 60 or None)
+
+    def read_mail(self) -> Update:
+        """Read the mailbox, write what it teaches into the notes, and plan again."""
+        from .commands import mail_request
+
+        clock = self.clock()
+        planned = prepare(self.root, today=self.pinned_today, clock=clock, index=self.index)
+        request, count = mail_request(planned)
+        self.mail_problems = request.problems
+        if request.done or request.mail_lines:
+            taught = prepare(
+                self.root, today=self.pinned_today, clock=clock, index=self.index, request=request
+            )
+            self.index.refresh(commit(taught).written)
+        return self.cycle(f"mail: {count} message{'s' if count != 1 else ''} read")
 
     def _reload_config(self) -> None:
         try:
@@ -258,8 +284,15 @@ class Watcher:
     def _loop(self, stop: threading.Event) -> None:
         day = self._day()
         next_rescan = time.monotonic() + self.rescan_every
+        next_mail = time.monotonic()  # the mailbox is read once at the start
         self.ready.set()
         while not stop.is_set():
+            period = self._mail_period()
+            if period is not None and time.monotonic() >= next_mail:
+                next_mail = time.monotonic() + period
+                self.read_mail()
+                day = self._day()
+                continue
             self.pending.wake.wait(timeout=self.tick)
             if stop.is_set():
                 return
