@@ -183,3 +183,19 @@ def test_without_a_mailbox_it_says_what_to_add(vault: Vault) -> None:
     result = CliRunner().invoke(main, ["mail", str(vault.root)])
     assert result.exit_code != 0
     assert "add a [mail] table" in result.output and len(result.output.splitlines()) == 1
+
+
+def test_sent_mail_ticks_the_follow_up_whose_draft_it_sent(sample: Vault, tmp_path: Path) -> None:
+    """Jane Doe has two open email follow-ups (the competing-offer note, due first, and the
+    thank-you): the sent thank-you's subject says which one it was."""
+    box = Box(tmp_path / "Mail", "maildir")
+    text = sample.read(".vaultfu.toml") + f'\n[mail]\nme = ["{ME}"]\nmaildir = ["{box.path}"]\n'
+    sample.write(".vaultfu.toml", text, raw=True)
+    before = actions(run(sample, "2026-11-24", "agenda"))
+    assert {"competing-offer", "thank-you-email"} <= set(before)
+    subject = "Re: Thank you — Senior Backend Engineer interview"  # as a mail app may prefix it
+    box.add(message(ME, "Jane Doe <jane.doe@acme.example>", subject, "2026-11-24"))
+    after = run(sample, "2026-11-24", "mail")
+    left = [a for a in after["actions"] if a.get("person") == "Jane Doe"]  # type: ignore[union-attr]
+    assert "competing-offer" in {a["kind"] for a in left}
+    assert ("thank-you-email", "Jane Doe") not in {(a["kind"], a["person"]) for a in left}

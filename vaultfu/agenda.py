@@ -73,7 +73,7 @@ def render_region(agenda: Agenda, link: Callable[[str], str], chart: str = "") -
             m = r.line
             lines.append(f"- {fmt_day(m.day)} · {m.who} replied: {m.subject} · [[{link(r.note)}]]")
             if r.command:
-                lines.append(f"    - reads like {_READS[m.heard.value]}: `{r.command}`")
+                lines.append(f"    - reads like {m.heard.reads_like}: `{r.command}`")
     if agenda.waiting:
         lines += ["", "## Waiting on them"]
         for w in agenda.waiting:
@@ -87,9 +87,6 @@ def render_region(agenda: Agenda, link: Callable[[str], str], chart: str = "") -
             where = f"`{p.path}` line {p.line}" if p.line else f"`{p.path}`"
             lines.append(f"- {where}: {p.message}")
     return "\n".join(lines)
-
-
-_READS = {"offer": "an offer", "rejected": "a rejection", "next-round": "another round"}
 
 
 def action_json(action: Action, today: dt.date) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from .engine import Prepared, prepare, sorted_problems
 from .errors import NoteError, Refused
 from .front import BOM, decode, find_frontmatter, key_line
 from .index import load, resolve_people
-from .model import Problem, RunResult, Write
+from .model import Interview, Problem, RunResult, Write
 from .notes import parse_text
 from .playbook import plan
 from .stats import Stats, compute
@@ -189,9 +189,29 @@ def mail_request(prepared: Prepared) -> tuple[Request, int]:
     mails, problems = read(settings, since=day - dt.timedelta(days=settings.days))
     loaded = prepared.loaded
     interviews = tuple(resolve_people(prepared.root, loaded, loaded.interviews))
-    learned = learn(mails, interviews, prepared.result.agenda.actions, settings.me)
+    subjects = _draft_subjects(prepared.root, interviews)
+    learned = learn(mails, interviews, prepared.result.agenda.actions, settings.me, subjects)
     request = Request(done=learned.done, mail_lines=learned.lines, problems=tuple(problems))
     return request, len(mails)
+
+
+def _draft_subjects(root: Path, interviews: tuple[Interview, ...]) -> dict[str, str]:
+    """The `Subject:` of each email draft in the notes, as it stands now, by follow-up id."""
+    from .message import from_draft, without_link
+
+    found = {}
+    for note in interviews:
+        if not note.drafts:
+            continue
+        try:
+            lines = decode(vault.read(root, note.path).data or b"", note.path).splitlines()
+        except (OSError, NoteError):
+            continue
+        for mark in note.drafts:
+            message = from_draft(without_link("\n".join(lines[mark.start : mark.end - 1])))
+            if message is not None:
+                found[mark.id] = message.subject
+    return found
 
 
 def mail(root: Path, *, today: dt.date | None, clock: dt.date) -> tuple[RunResult, int]:

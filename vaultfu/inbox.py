@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -120,7 +120,11 @@ def learn(
     interviews: Iterable[Interview],
     actions: Iterable[Action],
     me: Iterable[str],
+    subjects: Mapping[str, str] | None = None,
 ) -> Learned:
+    """What the messages teach. `subjects`: each email draft's subject by follow-up id, so
+    that a message is matched to the follow-up whose draft it sent."""
+    drafted = {i: _plain(s) for i, s in (subjects or {}).items()}
     notes = sorted(interviews, key=lambda n: (n.day or dt.date.min, n.path))
     known = {m.hash for n in notes for m in n.mail}
     people: dict[str, Interview] = {}  # a company address → its application's latest note
@@ -140,8 +144,13 @@ def learn(
     done: dict[str, dt.date] = {}
     lines: dict[str, list[tuple[str, str]]] = {}
 
+    references = {p.email.lower() for n in notes for p in n.references if p.email}
+
     def company_note(address: str) -> Interview | None:
-        return people.get(address) or domains.get(_domain(address))
+        """The latest note of the company an address belongs to (a reference who works
+        elsewhere is not that company)."""
+        found = people.get(address)
+        return found or (None if address in references else domains.get(_domain(address)))
 
     for mail in mails:
         if mail.key in known:
@@ -153,7 +162,9 @@ def learn(
         )
         if sent:
             action = next((by_reply[i] for i in mail.answers if i in by_reply), None)
-            action = action or next((a for a in todo if _done_by(a, mail, company_note)), None)
+            could = [a for a in todo if a.id not in done and _done_by(a, mail, company_note)]
+            same = [a for a in could if drafted.get(a.id) == _plain(mail.subject)]
+            action = action or next(iter(same or could), None)
             if action is None or action.id in done:
                 continue
             done[action.id] = mail.day
@@ -173,6 +184,14 @@ def learn(
         lines.setdefault(where, []).append((mail.key, line))
         known.add(mail.key)
     return Learned(done, {k: tuple(v) for k, v in lines.items()})
+
+
+_PREFIX = re.compile(r"^(?:(?:re|fwd?|aw|wg|sv|tr)\s*:\s*)+", re.IGNORECASE)
+
+
+def _plain(subject: str) -> str:
+    """A subject without `Re:`/`Fwd:` and case: what a sent copy of a draft still matches."""
+    return " ".join(_PREFIX.sub("", subject.strip()).split()).casefold()
 
 
 def _done_by(action: Action, mail: Mail, company_note: Callable[[str], Interview | None]) -> bool:

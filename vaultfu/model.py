@@ -133,6 +133,10 @@ class Heard(Enum):
     def from_them(self) -> bool:
         return self is not Heard.SENT
 
+    @property
+    def reads_like(self) -> str:
+        return {"offer": "an offer", "rejected": "a rejection"}.get(self.value, "another round")
+
 
 @dataclass(frozen=True)
 class MailLine:

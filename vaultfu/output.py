@@ -66,6 +66,14 @@ def show_agenda(out: Console, agenda: Agenda, *, vault: str, pinned: bool) -> No
             text.append(f"\n  … and {len(actions) - SHOWN[name]} more in the agenda note", "dim")
     if not agenda.actions:
         text.append("\n\nNothing to do.")
+    if agenda.replies:
+        text.append(f"\n\nThey wrote ({len(agenda.replies)})", style="bold")
+        for r in agenda.replies:
+            m = r.line
+            text.append(f"\n  {fmt_day(m.day):<11}{m.who} replied: {m.subject} ({r.company})")
+            if r.command:
+                text.append(f"\n  {'':<11}reads like {m.heard.reads_like}: ", style="yellow")
+                text.append(r.command, style="bold yellow")
     if agenda.waiting:
         text.append(f"\n\nWaiting on them ({len(agenda.waiting)})", style="bold")
         for w in agenda.waiting[:10]:
