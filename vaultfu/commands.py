@@ -155,6 +155,7 @@ def send(root: Path, ident: str, *, today: dt.date | None, clock: dt.date) -> tu
     """`vaultfu send ID`: the follow-up's email draft, as it stands in its note now (the user's
     edits included), written as an unsent `.eml` outside the vault; (its path, who it is to)."""
     import time
+    from email.utils import formataddr
 
     from .errors import VaultfuError
     from .message import eml, from_draft, without_link
@@ -173,8 +174,9 @@ def send(root: Path, ident: str, *, today: dt.date | None, clock: dt.date) -> tu
     if message is None:
         where = f"{action.note}:{mark.start}"
         raise VaultfuError(f"{where}: the draft for {ident} is not an email (no To: and Subject:)")
-    user = prepared.config.user_name or ""
-    data = eml(message, ident=ident, sender=user if "@" in user else "", when=time.time())
+    me = prepared.config.mail.me
+    sender = formataddr((prepared.config.user_name or "", me[0])) if me else ""
+    data = eml(message, ident=ident, sender=sender, when=time.time())
     return vault.write_outbox(prepared.root, f"{ident}.eml", data), message.to
 
 
