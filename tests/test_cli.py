@@ -178,3 +178,18 @@ def test_python_dash_m_and_version() -> None:
         cwd=ROOT,
     ).stdout
     assert out.startswith("vaultfu, version ")
+
+
+def test_set_check_and_stats_take_today(runner: CliRunner, vault: Vault) -> None:
+    """`--today` is the day of every command: a status set with it is dated that day; `check`
+    and `stats` plan on it."""
+    vault.write("Interviews/acme.md", ACME)
+    where = ["--vault", str(vault.root)]
+    note = str(vault.root / "Interviews/acme.md")
+    result = runner.invoke(main, ["set", note, "status", "offer", *where, "--today", "2026-11-30"])
+    assert result.exit_code == 0, result.output
+    assert "status_date: 2026-11-30" in vault.read("Interviews/acme.md")
+    for command in ("check", "stats"):
+        early = runner.invoke(main, [command, str(vault.root), "--json", "--today", "2026-11-01"])
+        assert early.exit_code in (0, 1), early.output
+        json.loads(early.stdout)

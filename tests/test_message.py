@@ -175,7 +175,7 @@ def test_send_says_what_is_wrong_in_one_line(vault: Vault) -> None:
     runner = CliRunner()
     runner.invoke(main, ["agenda", "--today", "2026-11-24", str(vault.root)])
     cases = {
-        "vf-0000000000": "no open follow-up has the id 'vf-0000000000'",
+        "vf-0000000000": "no open follow-up has the id 'vf-0000000000'",  # send's wording
         _first_id(vault, "handwritten"): "is not an email (no To: and Subject:)",
         _first_id(vault, "thank-you to Jane"): "false exited with 1",
     }

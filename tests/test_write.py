@@ -264,8 +264,16 @@ def test_done_lists_ids_and_ticks_one(vault: Vault, runner) -> None:  # type: ig
     note = vault.read("Interviews/acme.md")
     line = next(x for x in note.splitlines() if ident in x)
     assert line.startswith("- [x] ") and line.endswith("✅ 2026-11-23")
+    said = result.stdout.strip()  # what it marked, in one line, not the whole agenda
+    assert said.startswith("done: Follow up with Jane Doe") and said.count("\n") == 0
+    assert f"({ident}) ✅ 2026-11-23 in Interviews/acme.md" in said
     again = runner.invoke(main, ["done", ident, *args])
-    assert again.exit_code == 1 and "no open follow-up" in again.stderr
+    assert again.exit_code == 1
+    number = note.splitlines().index(line) + 1
+    expected = f"{ident} was already done on Mon 23 Nov (Interviews/acme.md line {number})"
+    assert expected in again.stderr
+    nothing = runner.invoke(main, ["done", "vf-0000000000", *args])
+    assert nothing.exit_code == 1 and "no follow-up has the id 'vf-0000000000'" in nothing.stderr
 
 
 def test_draft_writes_before_it_is_due(vault: Vault, runner) -> None:  # type: ignore[no-untyped-def]
@@ -286,3 +294,6 @@ def test_draft_writes_before_it_is_due(vault: Vault, runner) -> None:  # type: i
     assert nothing.exit_code == 1 and "nothing to draft" in nothing.stderr
     bad = runner.invoke(main, ["draft", note, *args, "--kind", "flowers"])
     assert bad.exit_code == 2
+    assert "'flowers' is not a kind; one of: thank-you-email, thank-you-note" in bad.output
+    missing = runner.invoke(main, ["draft", str(vault.root / "Interviews/nope.md"), *args])
+    assert missing.exit_code == 2 and "Interviews/nope.md: no such note" in missing.output

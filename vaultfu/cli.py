@@ -238,12 +238,25 @@ def done(
             output.show_ids(output.console(), run.agenda)
         return
     listed = _run(root, today, write=False)
-    if ident not in {a.id for a in listed.agenda.actions}:
-        click.echo(f"vaultfu: no open follow-up has the id {ident!r}; see `vaultfu done`", err=True)
+    action = next((a for a in listed.agenda.actions if a.id == ident), None)
+    if action is None:
+        from .commands import closed_task
+
+        said = closed_task(root, ident, today=_date(today), clock=dt.date.today())
+        click.echo(
+            f"vaultfu: {said or f'no follow-up has the id {ident!r}'}; see `vaultfu done`", err=True
+        )
         raise SystemExit(1)
     day = _date(on) or listed.agenda.today
     run = _run(root, today, write=not dry_run, request=Request(done={ident: day}), git=git)
-    _report(run, root, dry_run=dry_run)
+    if dry_run:
+        _report(run, root, dry_run=True)
+        return
+    if action.note in run.written:
+        click.echo(f"done: {action.text} ({ident}) ✅ {day.isoformat()} in {action.note}")
+    else:
+        click.echo(f"vaultfu: {action.note} was not written; see the agenda's Problems", err=True)
+        raise SystemExit(1)
 
 
 @main.command()
@@ -273,12 +286,17 @@ def draft(
         rel = (note if note.is_absolute() else Path.cwd() / note).resolve().relative_to(root)
     except ValueError:
         raise click.UsageError(f"{note} is not inside the vault {root}") from None
+    if not (root / rel).is_file():
+        raise click.UsageError(f"{rel.as_posix()}: no such note in {root}")
     chosen = None
     if kind is not None:
-        try:
-            chosen = Kind(kind)
-        except ValueError:
-            raise click.BadParameter(f"{kind!r} is not a kind", param_hint="--kind") from None
+        kinds = [k.value for k in Kind if k.sends_message]
+        if kind not in kinds:
+            known = ", ".join(kinds)
+            raise click.BadParameter(
+                f"{kind!r} is not a kind; one of: {known}", param_hint="--kind"
+            )
+        chosen = Kind(kind)
     request = Request(draft_note=rel.as_posix(), draft_kind=chosen, force=force)
     run = _run(root, today, write=not dry_run, request=request, git=git)
     if not run.drafted:
@@ -446,8 +464,11 @@ def new(
 @click.argument("value")
 @click.option("--vault", "vault_opt", type=click.Path(path_type=Path), help="The vault folder.")
 @click.option("--on", "on", metavar="YYYY-MM-DD", help="With status: also set status_date.")
+@today_option
 @errors_to_exit
-def set_(note: Path, key: str, value: str, vault_opt: Path | None, on: str | None) -> None:
+def set_(
+    note: Path, key: str, value: str, vault_opt: Path | None, on: str | None, today: str | None
+) -> None:
     """Change one frontmatter key of NOTE; only that key's line changes."""
     from . import commands
 
@@ -457,6 +478,8 @@ def set_(note: Path, key: str, value: str, vault_opt: Path | None, on: str | Non
     except ValueError:
         raise click.UsageError(f"{note} is not inside the vault {root}") from None
     changes = [(key, value)]
+    if key == "status" and on is None and today is not None:
+        on = today  # a status set "as of" a day is dated that day
     if on is not None:
         if key != "status":
             raise click.UsageError("--on goes with the status key")
@@ -469,12 +492,13 @@ def set_(note: Path, key: str, value: str, vault_opt: Path | None, on: str | Non
 @main.command()
 @vault_path
 @click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON.")
+@today_option
 @errors_to_exit
-def check(root: Path, as_json: bool) -> None:
+def check(root: Path, as_json: bool, today: str | None) -> None:
     """Validate every interview note and the settings; exit 1 when anything is wrong."""
     from . import commands
 
-    problems = commands.check(root, clock=dt.date.today())
+    problems = commands.check(root, today=_date(today), clock=dt.date.today())
     if as_json:
         items = [{"path": p.path, "line": p.line, "message": p.message} for p in problems]
         echo_json({"problems": items})
@@ -506,13 +530,14 @@ def ics(root: Path, output: Path | None, today: str | None) -> None:
 @main.command()
 @vault_path
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@today_option
 @errors_to_exit
-def stats(root: Path, as_json: bool) -> None:
+def stats(root: Path, as_json: bool, today: str | None) -> None:
     """The pipeline: applications per status, interviews per week, response times, follow-ups
     done on time."""
     from . import commands
 
-    figures = commands.statistics(root, clock=dt.date.today())
+    figures = commands.statistics(root, today=_date(today), clock=dt.date.today())
     if as_json:
         echo_json(figures.as_json())
         return

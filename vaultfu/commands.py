@@ -120,13 +120,14 @@ def set_value(root: Path, rel: str, key: str, value: str) -> Write | None:
     return Write(rel, snap.data, after)
 
 
-def check(root: Path, *, clock: dt.date) -> tuple[Problem, ...]:
+def check(root: Path, *, today: dt.date | None = None, clock: dt.date) -> tuple[Problem, ...]:
     """`vaultfu check`: every problem the notes have, alone or together (a `status_date`
     before the follow-ups the user did); the settings raise on their own."""
     root = vault.open_vault(root)
     config = vault.read_config(root)
     loaded = load(root, config)
-    planned = plan(loaded.interviews, today=config.today or clock, rules=config.playbook)
+    day = today or config.today or clock
+    planned = plan(loaded.interviews, today=day, rules=config.playbook)
     return sorted_problems((*loaded.problems, *planned.problems))
 
 
@@ -142,12 +143,12 @@ def calendar(root: Path, *, today: dt.date | None, clock: dt.date) -> tuple[byte
     return data, len(actions) + sum(1 for n in notes if n.date)
 
 
-def statistics(root: Path, *, clock: dt.date) -> Stats:
+def statistics(root: Path, *, today: dt.date | None = None, clock: dt.date) -> Stats:
     """`vaultfu stats`: applications the user closed (a ticked "move on") count as closed."""
     root = vault.open_vault(root)
     config = vault.read_config(root)
     interviews = load(root, config).interviews
-    planned = plan(interviews, today=config.today or clock, rules=config.playbook)
+    planned = plan(interviews, today=today or config.today or clock, rules=config.playbook)
     return compute(interviews, closed=planned.closed)
 
 
@@ -233,3 +234,24 @@ def mail(root: Path, *, today: dt.date | None, clock: dt.date) -> tuple[RunResul
         engine.run(root, today=today, clock=clock, write=True, request=request)
     again = Request(problems=request.problems)  # the agenda, from the notes as they are now
     return engine.run(root, today=today, clock=clock, write=True, request=again), count
+
+
+def closed_task(root: Path, ident: str, *, today: dt.date | None, clock: dt.date) -> str | None:
+    """What a follow-up that is not open became: "vf-… was already done on Tue 24 Nov (…)"."""
+    from .agenda import fmt_day
+    from .model import TaskStatus
+
+    prepared = prepare(root, today=today, clock=clock, edits=False)
+    for note in prepared.loaded.interviews:
+        for task in note.tasks:
+            if task.id != ident:
+                continue
+            where = f"{note.path} line {task.line}"
+            if task.status is TaskStatus.DONE:
+                on = f" on {fmt_day(task.done)}" if task.done else ""
+                return f"{ident} was already done{on} ({where})"
+            if task.status is TaskStatus.CANCELLED:
+                on = f" on {fmt_day(task.cancelled)}" if task.cancelled else ""
+                return f"{ident} was cancelled{on} ({where})"
+            return f"{ident} is not open ({where})"
+    return None
