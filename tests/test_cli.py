@@ -193,3 +193,11 @@ def test_set_check_and_stats_take_today(runner: CliRunner, vault: Vault) -> None
         early = runner.invoke(main, [command, str(vault.root), "--json", "--today", "2026-11-01"])
         assert early.exit_code in (0, 1), early.output
         json.loads(early.stdout)
+
+
+def test_your_own_tasks_show_whose_they_are(runner: CliRunner, vault: Vault) -> None:
+    vault.write("Interviews/acme.md", ACME + "\n- [ ] Send the writing sample 📅 2026-11-25\n")
+    result = runner.invoke(main, ["agenda", str(vault.root), "--no-write", "--today", "2026-11-24"])
+    assert result.exit_code == 0, result.output
+    line = next(x for x in result.output.splitlines() if "writing sample" in x)
+    assert line.rstrip().endswith("Send the writing sample · Acme Corp")

@@ -15,7 +15,7 @@ from rich.text import Text
 
 from .agenda import SECTIONS, fmt_day, late_text, section_of
 from .drafts import heading
-from .model import Action, Agenda, RunResult, Write
+from .model import Action, Agenda, Kind, RunResult, Write
 
 if TYPE_CHECKING:
     from .watch import Update
@@ -60,6 +60,8 @@ def show_agenda(out: Console, agenda: Agenda, *, vault: str, pinned: bool) -> No
             text.append("\n  ")
             text.append(f"{late or fmt_day(action.due):<11}", style=STYLE[name])
             text.append(action.text)
+            if action.kind is Kind.TASK and action.company:  # your own task: whose it is
+                text.append(f" · {action.company}", style="dim")
             if action.channel.value != "none":
                 text.append(f"  [{action.channel.value}]", style="dim")
         if len(actions) > SHOWN[name]:
