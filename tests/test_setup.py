@@ -7,6 +7,7 @@ import difflib
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from vaultfu.cli import main
@@ -147,12 +148,47 @@ def test_ics_parses_back_with_stable_uids(runner: CliRunner, vault: Vault, tmp_p
     events = list(cal.walk("VEVENT"))
     uids = sorted(str(e["UID"]) for e in events)
     interview = next(e for e in events if str(e["UID"]).startswith("interview-"))
-    assert interview.decoded("DTSTART") == dt.datetime(2026, 11, 24, 14, 0)
+    start = interview.decoded("DTSTART")
+    assert start.replace(tzinfo=None) == dt.datetime(2026, 11, 24, 14, 0)
+    assert start.tzinfo is not None  # never floating
     thanks = next(e for e in events if "Email a thank-you" in str(e["SUMMARY"]))
     assert thanks.decoded("DTSTART") == dt.date(2026, 11, 24)
     again = runner.invoke(main, ["ics", str(vault.root), "--today", "2026-11-25"])
     uids_again = sorted(str(e["UID"]) for e in Calendar.from_ical(again.output).walk("VEVENT"))
     assert uids == uids_again  # re-importing updates the same events
+
+
+def test_ics_carries_the_vaults_time_zone_and_reminders(
+    runner: CliRunner, vault: Vault, tmp_path: Path
+) -> None:
+    from zoneinfo import ZoneInfo
+
+    from icalendar import Calendar
+
+    vault.write(".vaultfu.toml", 'timezone = "America/New_York"\nremind_at = "08:30"\n')
+    vault.write("Interviews/acme.md", ACME.replace("2026-11-20T14:00", "2026-11-24T14:00"))
+    result = runner.invoke(main, ["ics", str(vault.root), "--today", "2026-11-24"])
+    assert result.exit_code == 0, result.output
+    assert "DTSTART;TZID=America/New_York:20261124T140000" in result.output.replace("\r", "")
+    cal = Calendar.from_ical(result.output)
+    zones = [str(z["TZID"]) for z in cal.walk("VTIMEZONE")]
+    assert zones == ["America/New_York"]
+    events = list(cal.walk("VEVENT"))
+    interview = next(e for e in events if str(e["UID"]).startswith("interview-"))
+    start = interview.decoded("DTSTART")
+    assert start == dt.datetime(2026, 11, 24, 14, 0, tzinfo=ZoneInfo("America/New_York"))
+    assert start.astimezone(dt.UTC).hour == 19  # the same moment from anywhere
+    thanks = next(e for e in events if "Email a thank-you" in str(e["SUMMARY"]))
+    alarms = thanks.walk("VALARM")
+    assert len(alarms) == 1 and str(alarms[0]["ACTION"]) == "DISPLAY"
+    assert alarms[0].decoded("TRIGGER") == dt.timedelta(hours=8, minutes=30)
+    assert not interview.walk("VALARM")
+    vault.write(".vaultfu.toml", 'timezone = "America/New_York"\nremind_at = ""\n')
+    quiet = runner.invoke(main, ["ics", str(vault.root), "--today", "2026-11-24"])
+    assert "BEGIN:VALARM" not in quiet.output
+    vault.write(".vaultfu.toml", 'timezone = "Mars/Olympus"\n')
+    bad = runner.invoke(main, ["ics", str(vault.root)])
+    assert bad.exit_code != 0 and "'timezone' 'Mars/Olympus' is not a time zone" in bad.output
 
 
 def test_commit_commits_vaultfus_writes_and_nothing_of_the_users(
@@ -231,3 +267,17 @@ def test_task_lines_read_back_as_the_tasks_plugin_reads_them(vault: Vault) -> No
     assert task is not None and task.cancelled == dt.date(2026, 11, 25) and task.id
     agenda = vault.read("Agenda.md")
     assert agenda.count("%% vaultfu:begin %%") == 1 and agenda.count("%% vaultfu:end %%") == 1
+
+
+def test_ics_takes_the_systems_time_zone_by_default(
+    runner: CliRunner, vault: Vault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tzlocal
+
+    monkeypatch.setenv("TZ", "Asia/Tokyo")  # what tzlocal reads first
+    tzlocal.reload_localzone()  # as a new process would (tzlocal keeps what it found)
+    vault.write("Interviews/acme.md", ACME.replace("2026-11-20T14:00", "2026-11-24T14:00"))
+    result = runner.invoke(main, ["ics", str(vault.root), "--today", "2026-11-24"])
+    assert "DTSTART;TZID=Asia/Tokyo:20261124T140000" in result.output.replace("\r", "")
+    monkeypatch.undo()
+    tzlocal.reload_localzone()

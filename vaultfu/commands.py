@@ -131,6 +131,16 @@ def check(root: Path, *, today: dt.date | None = None, clock: dt.date) -> tuple[
     return sorted_problems((*loaded.problems, *planned.problems))
 
 
+def system_zone() -> str:
+    """This machine's IANA time zone (tzlocal), UTC when it cannot tell."""
+    import tzlocal
+
+    try:
+        return tzlocal.get_localzone_name() or "UTC"
+    except Exception:  # tzlocal raises its own kinds on a broken /etc/localtime
+        return "UTC"
+
+
 def calendar(root: Path, *, today: dt.date | None, clock: dt.date) -> tuple[bytes, int]:
     """`vaultfu ics`: the open follow-ups and the interviews; returns the file and its event
     count."""
@@ -139,7 +149,10 @@ def calendar(root: Path, *, today: dt.date | None, clock: dt.date) -> tuple[byte
     prepared = prepare(root, today=today, clock=clock, edits=False)
     actions = prepared.result.agenda.actions
     notes = prepared.loaded.interviews
-    data = build(actions, notes, prepared.result.agenda.today)
+    config = prepared.config
+    remind = dt.time.fromisoformat(config.remind_at) if config.remind_at else None
+    zone = config.timezone or system_zone()
+    data = build(actions, notes, prepared.result.agenda.today, zone=zone, remind_at=remind)
     return data, len(actions) + sum(1 for n in notes if n.date)
 
 

@@ -69,9 +69,9 @@ class Config:
     new_note: str = "Interviews/{date} {company} - {role}.md"
     commit: bool = False  # commit vaultfu's own writes to git
     git_hooks: bool = False  # run the repository's hooks on vaultfu's commits
-    mailer: str = (
-        ""  # the command `vaultfu send` opens a draft with ("mutt -H {}"); else the system's
-    )
+    mailer: str = ""  # what `vaultfu send` opens a draft with ("mutt -H {}"); else the system's
+    timezone: str = ""  # the vault's IANA time zone ("Europe/Berlin"); empty: the system's
+    remind_at: str = "09:00"  # when a follow-up's calendar reminder rings on its day; "": none
     playbook: Playbook = field(default_factory=Playbook)
     mail: MailSettings = field(default_factory=MailSettings)
 
@@ -150,6 +150,7 @@ def parse_config(text: str) -> Config:
                 f"{CONFIG_NAME}: 'playbook.holidays_country' {playbook.holidays_country!r} is not "
                 'a country the holidays package knows (e.g. "US", "GB", "DE")'
             ) from None
+    _check_zone_and_time(config)
     agenda = PurePosixPath(config.agenda.replace("\\", "/"))
     if agenda.is_absolute() or ".." in agenda.parts or not config.agenda.strip():
         raise ConfigError(f"{CONFIG_NAME}: 'agenda' must be a path inside the vault")
@@ -165,3 +166,24 @@ def parse_config(text: str) -> Config:
             f"{CONFIG_NAME}: 'new_note' may use only {{date}}, {{company}} and {{role}}"
         ) from None
     return config
+
+
+def _check_zone_and_time(config: Config) -> None:
+    if config.timezone:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(config.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ConfigError(
+                f"{CONFIG_NAME}: 'timezone' {config.timezone!r} is not a time zone "
+                '(an IANA name such as "Europe/Berlin" or "America/New_York")'
+            ) from None
+    if config.remind_at:
+        try:
+            dt.time.fromisoformat(config.remind_at)
+        except ValueError:
+            raise ConfigError(
+                f"{CONFIG_NAME}: 'remind_at' must be a time (HH:MM) or \"\", not "
+                f"{config.remind_at!r}"
+            ) from None

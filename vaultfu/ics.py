@@ -18,8 +18,22 @@ def interview_uid(note: Interview) -> str:
     return f"interview-{digest}@vaultfu"
 
 
-def calendar(actions: Iterable[Action], interviews: Iterable[Interview], today: dt.date) -> bytes:
-    from icalendar import Calendar, Event
+def calendar(
+    actions: Iterable[Action],
+    interviews: Iterable[Interview],
+    today: dt.date,
+    *,
+    zone: str = "UTC",
+    remind_at: dt.time | None = dt.time(9, 0),
+) -> bytes:
+    """Follow-ups are all-day events on their due day, each with a reminder at `remind_at` that
+    day (a VALARM; None: none); interviews at their time in the vault's time zone `zone` (an
+    IANA name), with its VTIMEZONE, so that they do not move when seen from another zone."""
+    from zoneinfo import ZoneInfo
+
+    from icalendar import Alarm, Calendar, Event
+
+    tz = ZoneInfo(zone)
 
     stamp = dt.datetime.combine(today, dt.time(0, 0), tzinfo=dt.UTC)  # same day, same bytes
     cal = Calendar()
@@ -35,6 +49,12 @@ def calendar(actions: Iterable[Action], interviews: Iterable[Interview], today: 
         event.add("dtend", action.due + dt.timedelta(days=1))
         channel = "" if action.channel.value == "none" else f"{action.channel.value} · "
         event.add("description", f"{channel}{action.note}")
+        if remind_at is not None:  # relative to the start of the due day, in local time
+            alarm = Alarm()
+            alarm.add("action", "DISPLAY")
+            alarm.add("description", action.text)
+            alarm.add("trigger", dt.timedelta(hours=remind_at.hour, minutes=remind_at.minute))
+            event.add_component(alarm)
         cal.add_component(event)
     for note in interviews:
         if note.date is None:
@@ -47,9 +67,11 @@ def calendar(actions: Iterable[Action], interviews: Iterable[Interview], today: 
         if note.date.time() == dt.time(23, 59):  # a date alone: all day
             event.add("dtstart", note.date.date())
             event.add("dtend", note.date.date() + dt.timedelta(days=1))
-        else:
-            event.add("dtstart", note.date)  # floating local time, as written in the note
-            event.add("dtend", note.date + dt.timedelta(hours=1))
+        else:  # the time written in the note, in the vault's time zone
+            start = note.date.replace(tzinfo=tz)
+            event.add("dtstart", start)
+            event.add("dtend", start + dt.timedelta(hours=1))
         event.add("description", note.path)
         cal.add_component(event)
+    cal.add_missing_timezones()
     return bytes(cal.to_ical())
