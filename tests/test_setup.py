@@ -281,3 +281,40 @@ def test_ics_takes_the_systems_time_zone_by_default(
     assert "DTSTART;TZID=Asia/Tokyo:20261124T140000" in result.output.replace("\r", "")
     monkeypatch.undo()
     tzlocal.reload_localzone()
+
+
+BASES_KEYS = {"filters", "formulas", "properties", "views"}  # obsidian-help, en/Bases
+VIEW_KEYS = {"type", "name", "limit", "groupBy", "filters", "order"}
+FUNCTIONS = {"if", "today", "date", "round"}  # each documented in en/Bases/Functions.md
+
+
+def test_init_writes_a_base_of_the_applications_once(runner: CliRunner, vault: Vault) -> None:
+    import re
+
+    import yaml
+
+    first = runner.invoke(main, ["init", str(vault.root)])
+    assert first.exit_code == 0 and "made Applications.base" in first.output
+    text = vault.read("Applications.base")
+    base = yaml.safe_load(text)
+    assert set(base) <= BASES_KEYS
+    assert base["filters"] == {"and": ['type == "interview"']}
+    assert {v["type"] for v in base["views"]} == {"table", "cards"}
+    for view in base["views"]:
+        assert set(view) <= VIEW_KEYS
+        assert view["groupBy"] == {"property": "note.status", "direction": "ASC"}
+        for name in view["order"]:
+            prefix, _, rest = name.partition(".")
+            assert prefix in ("file", "note", "formula")
+            assert prefix != "formula" or rest in base["formulas"]
+    called = set()
+    for formula in base["formulas"].values():
+        called |= set(re.findall(r"(?<![\w.])(\w+)\(", formula)) | set(
+            re.findall(r"\.(\w+)\(", formula)
+        )
+        assert formula.count("(") == formula.count(")")
+    assert called <= FUNCTIONS, called
+    vault.write("Applications.base", text + "# mine\n", raw=True)
+    again = runner.invoke(main, ["init", str(vault.root)])
+    assert "made Applications.base" not in again.output
+    assert vault.read("Applications.base").endswith("# mine\n")  # never written again

@@ -44,6 +44,7 @@ def init(root: Path) -> tuple[list[str], list[str]]:
     folder = vault.templates_folder(root)
     obsidian = root / ".obsidian"
     create(f"{folder}/{scaffold.TEMPLATE_NAME}", scaffold.template_text())
+    create(scaffold.BASE_NAME, scaffold.base_text(config.type_key, config.type_value))
     if obsidian.is_dir():
         snap = vault.read(root, ".obsidian/types.json")
         try:

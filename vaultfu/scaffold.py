@@ -100,6 +100,72 @@ tags: [interview]
 """
 
 
+BASE_NAME = "Applications.base"
+
+
+def base_text(type_key: str = "type", type_value: str = "interview") -> str:
+    """`Applications.base`: every interview note in Obsidian's core Bases plugin, a table by
+    status and cards, with how long ago the interview was and how far past `decision_by` they
+    are. Only documented keys (filters, formulas, properties, views: type, name, groupBy,
+    order) and functions (if, today, date, round) are used (obsidian-help, en/Bases)."""
+    days = "86400000"  # a date minus a date is milliseconds
+    key = json.dumps(f"{type_key} == {json.dumps(type_value)}")
+    since = f'if(note.date, ((today() - note.date.date()) / {days}).round(), "")'
+    past = (
+        f"if(note.decision_by && today() > note.decision_by, "
+        f'((today() - note.decision_by) / {days}).round(), "")'
+    )
+    return f"""# vaultfu: your applications, in Obsidian's core Bases plugin. Made by `vaultfu init`
+# once; yours to change (vaultfu never writes it again).
+filters:
+  and:
+    - {key}
+formulas:
+  days_since_interview: '{since}'
+  days_past_decision_by: '{past}'
+properties:
+  company:
+    displayName: Company
+  role:
+    displayName: Role
+  status:
+    displayName: Status
+  date:
+    displayName: Interview
+  decision_by:
+    displayName: Decision by
+  formula.days_since_interview:
+    displayName: Days since the interview
+  formula.days_past_decision_by:
+    displayName: Days past their date
+views:
+  - type: table
+    name: Applications
+    groupBy:
+      property: note.status
+      direction: ASC
+    order:
+      - file.name
+      - note.company
+      - note.role
+      - note.status
+      - note.date
+      - note.decision_by
+      - formula.days_since_interview
+      - formula.days_past_decision_by
+  - type: cards
+    name: Pipeline
+    groupBy:
+      property: note.status
+      direction: ASC
+    order:
+      - note.company
+      - note.role
+      - formula.days_since_interview
+      - formula.days_past_decision_by
+"""
+
+
 def _q(value: str) -> str:
     """A YAML scalar that reads back as exactly this text."""
     return json.dumps(value, ensure_ascii=False)
