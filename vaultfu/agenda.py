@@ -6,7 +6,8 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .model import Action, Agenda, State, TaskStatus
+from . import safe
+from .model import Action, Agenda, Kind, State, TaskStatus
 
 SECTIONS = ("Overdue", "Today", "Next 7 days", "Later")
 
@@ -32,8 +33,10 @@ def fmt_day(day: dt.date) -> str:
 
 def task_line(action: Action, today: dt.date, link: str) -> str:
     """One Obsidian-Tasks line: text, [[link]], channel, lateness, then 📅 due and 🆔 id last,
-    where the Tasks plugin reads them."""
-    parts = [action.text, f"[[{link}]]"]
+    where the Tasks plugin reads them. vaultfu's words are made safe (`safe.text`); a task you
+    wrote keeps its own markup."""
+    words = action.text if action.kind is Kind.TASK else safe.text(action.text)
+    parts = [words, safe.note_link(link, action.note)]
     if action.channel.value != "none":
         parts.append(action.channel.value)
     late = late_text(action, today)
@@ -71,21 +74,24 @@ def render_region(agenda: Agenda, link: Callable[[str], str], chart: str = "") -
         lines += ["", "## They wrote"]
         for r in agenda.replies:
             m = r.line
-            lines.append(f"- {fmt_day(m.day)} · {m.who} replied: {m.subject} · [[{link(r.note)}]]")
+            where = safe.note_link(link(r.note), r.note)
+            lines.append(f"- {fmt_day(m.day)} · {m.who} replied: {m.subject} · {where}")
             if r.command:
                 lines.append(f"    - reads like {m.heard.reads_like}: `{r.command}`")
     if agenda.waiting:
         lines += ["", "## Waiting on them"]
         for w in agenda.waiting:
             by = f" by {fmt_day(w.by)}" if w.by else ", no date given"
-            lines.append(f"- {w.application} · [[{link(w.note)}]] · they owe you {w.owes}{by}")
+            where = safe.note_link(link(w.note), w.note)
+            lines.append(f"- {safe.text(w.application)} · {where} · they owe you {w.owes}{by}")
     if chart:
         lines += ["", "## Pipeline", chart]
     if agenda.problems:
         lines += ["", "## Problems"]
         for p in agenda.problems:
-            where = f"`{p.path}` line {p.line}" if p.line else f"`{p.path}`"
-            lines.append(f"- {where}: {p.message}")
+            path = p.path.replace("%%", "% %")
+            where = f"`{path}` line {p.line}" if p.line else f"`{path}`"
+            lines.append(f"- {where}: {safe.text(p.message)}")
     return "\n".join(lines)
 
 

@@ -174,6 +174,7 @@ def send(root: Path, ident: str, *, today: dt.date | None, clock: dt.date) -> tu
 
     from .errors import VaultfuError
     from .message import eml, from_draft, without_link
+    from .safe import undraft
 
     prepared = prepare(root, today=today, clock=clock, edits=False)
     action = next((a for a in prepared.result.agenda.actions if a.id == ident), None)
@@ -185,7 +186,7 @@ def send(root: Path, ident: str, *, today: dt.date | None, clock: dt.date) -> tu
         raise VaultfuError(f"{action.note}: no draft for {ident} yet; `vaultfu draft` writes it")
     snap = vault.read(prepared.root, action.note)
     lines = decode(snap.data or b"", action.note).splitlines()
-    message = from_draft(without_link("\n".join(lines[mark.start : mark.end - 1])))
+    message = from_draft(undraft(without_link("\n".join(lines[mark.start : mark.end - 1]))))
     if message is None:
         where = f"{action.note}:{mark.start}"
         raise VaultfuError(f"{where}: the draft for {ident} is not an email (no To: and Subject:)")
@@ -215,6 +216,7 @@ def mail_request(prepared: Prepared) -> tuple[Request, int]:
 def _draft_subjects(root: Path, interviews: tuple[Interview, ...]) -> dict[str, str]:
     """The `Subject:` of each email draft in the notes, as it stands now, by follow-up id."""
     from .message import from_draft, without_link
+    from .safe import undraft
 
     found = {}
     for note in interviews:
@@ -225,7 +227,7 @@ def _draft_subjects(root: Path, interviews: tuple[Interview, ...]) -> dict[str, 
         except (OSError, NoteError):
             continue
         for mark in note.drafts:
-            message = from_draft(without_link("\n".join(lines[mark.start : mark.end - 1])))
+            message = from_draft(undraft(without_link("\n".join(lines[mark.start : mark.end - 1]))))
             if message is not None:
                 found[mark.id] = message.subject
     return found

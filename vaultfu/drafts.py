@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from . import safe
 from .body import draft_mark, section_hash
 from .message import from_draft, link_line
 from .model import Action, Interview, Kind, Person
@@ -141,7 +142,9 @@ def _long(day: dt.date | None, placeholder: str) -> str:
 def heading(action: Action) -> str:
     """The draft section's heading: unique in its note, and linkable as `[[#…]]`."""
     who = f" to {action.person.name}" if action.person else ""
-    return f"Draft — {KIND_LABEL[action.kind]}{who} ({action.due.day} {action.due:%b})"
+    return safe.heading(
+        f"Draft — {KIND_LABEL[action.kind]}{who} ({action.due.day} {action.due:%b})"
+    )
 
 
 def to_them(topic: str) -> str:
@@ -256,7 +259,7 @@ def draft_section(action: Action, note: Interview, template: str, user_name: str
     bring it up to date; once the user edits it, never again."""
     values = context(action, note, user_name)
     text = render(template, values)
-    section = f"## {heading(action)}\n\n{text}"
+    section = f"## {heading(action)}\n\n{safe.draft(text)}"
     message = from_draft(text)
     if message is not None:  # an email: one click opens it in the mail app
         section += f"\n\n{link_line(message)}"

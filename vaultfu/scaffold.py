@@ -212,7 +212,8 @@ def note_name(pattern: str, *, company: str, role: str, day: dt.date) -> str:
     link) cannot hold become spaces."""
 
     def clean(text: str) -> str:
-        return re.sub(r"\s+", " ", re.sub(r"[\\/:*?\"<>|#^\[\]]+", " ", text)).strip()
+        text = re.sub(r"[\\/:*?\"<>|#^\[\]]+|%%+", " ", text)  # and `%%`, a comment
+        return re.sub(r"\s+", " ", text).strip()
 
     return pattern.format(date=day.isoformat(), company=clean(company), role=clean(role))
 

@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
+from . import safe
 from .agenda import fmt_day
 from .body import parse_structure
 from .config import Config
@@ -33,7 +34,7 @@ from .playbook import Plan, plan, user_task_id
 
 def task_words(action: Action, draft: str | None) -> str:
     """The words of vaultfu's task line for an action: what to do, how, and its draft."""
-    parts = [action.text]
+    parts = [safe.text(action.text)]
     if action.channel.value != "none":
         parts.append(action.channel.value)
     if draft:
