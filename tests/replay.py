@@ -2,7 +2,7 @@
 between them made on the real files as Obsidian, the Tasks plugin or an editor makes them.
 
 After every run the vault must hold: every vaultfu id on at most one task line; every open one
-in the notes also open in the agenda, with the same 📅; and a second run the same day writes
+in the notes also open in the agenda, on the same day (the note's 📅, the agenda's "due"); and a second run the same day writes
 nothing."""
 
 from __future__ import annotations
@@ -66,12 +66,12 @@ class Replay:
 
     def tick_in_agenda(self, ident: str, on: str) -> None:
         """The Tasks plugin's toggle: the box ticked, the line written again in its own field
-        order (🆔 before 📅), with ✅ and the day it was ticked."""
+        order, with ✅ and the day it was ticked (the agenda's lines carry no 📅: the note's
+        line is the Tasks task)."""
         line = self.line(self.agenda, ident)
-        due = re.search(r"📅 (\S+)", line)
-        assert due is not None
-        words = line[len("- [ ] ") : line.index(" 📅 ")]
-        self.edit(self.agenda, line, f"- [x] {words} 🆔 {ident} 📅 {due.group(1)} ✅ {on}")
+        assert "📅" not in line
+        words = line[len("- [ ] ") : line.index(" 🆔 ")]
+        self.edit(self.agenda, line, f"- [x] {words} 🆔 {ident} ✅ {on}")
 
     def ids(self, rel: str, kind_words: str) -> list[str]:
         """The ids of the task lines in a note whose words contain `kind_words`."""
@@ -103,8 +103,10 @@ class Replay:
         if not path.exists():
             return {}
         region = region_of(path.read_text(encoding="utf-8")) or ""
-        return {
-            t.id: t.due
-            for t in parse_structure(region, 1, self.agenda).tasks
-            if t.id and t.status is TaskStatus.OPEN
-        }
+        found: dict[str, dt.date | None] = {}
+        for t in parse_structure(region, 1, self.agenda).tasks:
+            if t.id and t.status is TaskStatus.OPEN:
+                assert t.due is None, f"{t.id}: 📅 in the agenda lists it twice in Tasks queries"
+                day = re.search(r" · due (\d{4}-\d{2}-\d{2})$", t.text)
+                found[t.id] = dt.date.fromisoformat(day.group(1)) if day else None
+        return found

@@ -31,7 +31,9 @@ def test_creates_the_agenda_note_when_missing(vault: Vault) -> None:
     text = vault.read("Agenda.md")
     assert text.startswith(BEGIN + "\n") and text.endswith(END + "\n")
     assert "Email a thank-you to Jane Doe" in text
-    assert "[[acme]]" in text and "🆔 vf-" in text and "📅 2026-11-20" in text
+    assert (
+        "[[acme]]" in text and "🆔 vf-" in text and "due 2026-11-20 🆔" in text and "📅" not in text
+    )
     assert "4 d. late" in text
 
 

@@ -178,7 +178,7 @@ def test_6_a_tick_keeps_the_day_it_was_ticked(vault: Vault) -> None:
     assert r.line(ACME, check).endswith("✅ 2026-11-19")
     (second,) = r.ids(ACME, "Check in a second") or [None]
     agenda = vault.read("Agenda.md")
-    assert "📅 2026-11-26" in agenda  # 19 Nov + 7 days, not 20 Nov + 7
+    assert "due 2026-11-26" in agenda  # 19 Nov + 7 days, not 20 Nov + 7
     assert second is None  # not due yet: its line is not written before its day
 
 

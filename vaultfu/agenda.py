@@ -31,10 +31,12 @@ def fmt_day(day: dt.date) -> str:
     return f"{day:%a} {day.day} {day:%b}"
 
 
-def task_line(action: Action, today: dt.date, link: str) -> str:
-    """One Obsidian-Tasks line: text, [[link]], channel, lateness, then 📅 due and 🆔 id last,
-    where the Tasks plugin reads them. vaultfu's words are made safe (`safe.text`); a task you
-    wrote keeps its own markup."""
+def task_line(action: Action, today: dt.date, link: str, dates: bool = False) -> str:
+    """One agenda line: text, link, channel, lateness, the due day, and 🆔 last. The note's own
+    line is the follow-up's Tasks-plugin task, with its 📅; the agenda line shows the day as text
+    (`due 2026-11-24`) so that a vault-wide Tasks query lists each follow-up once. With `dates`
+    (`agenda_dates = true`) it carries 📅 too. vaultfu's words are made safe (`safe.text`); a
+    task you wrote keeps its own markup."""
     words = action.text if action.kind is Kind.TASK else safe.text(action.text)
     parts = [words, safe.note_link(link, action.note)]
     if action.channel.value != "none":
@@ -42,10 +44,14 @@ def task_line(action: Action, today: dt.date, link: str) -> str:
     late = late_text(action, today)
     if late:
         parts.append(late)
-    return f"- [ ] {' · '.join(parts)} 📅 {action.due.isoformat()} 🆔 {action.id}"
+    if dates:
+        return f"- [ ] {' · '.join(parts)} 📅 {action.due.isoformat()} 🆔 {action.id}"
+    return f"- [ ] {' · '.join([*parts, f'due {action.due.isoformat()}'])} 🆔 {action.id}"
 
 
-def render_region(agenda: Agenda, link: Callable[[str], str], chart: str = "") -> str:
+def render_region(
+    agenda: Agenda, link: Callable[[str], str], chart: str = "", dates: bool = False
+) -> str:
     """The Markdown between the agenda's markers: same agenda, same bytes."""
     today = agenda.today
     groups: dict[str, list[Action]] = {name: [] for name in SECTIONS}
@@ -61,14 +67,15 @@ def render_region(agenda: Agenda, link: Callable[[str], str], chart: str = "") -
     for name in SECTIONS:
         if groups[name]:
             lines += ["", f"## {name}"]
-            lines += [task_line(a, today, link(a.note)) for a in groups[name]]
+            lines += [task_line(a, today, link(a.note), dates) for a in groups[name]]
     if not agenda.actions:
         lines += ["", "Nothing to do. Enjoy the quiet."]
     if agenda.held:
         lines += ["", "## Ticked, not yet in its note (see Problems)"]
         for action, status, day in agenda.held:
             box, emoji = ("x", "✅") if status is TaskStatus.DONE else ("-", "❌")
-            line = task_line(action, today, link(action.note)).replace("- [ ]", f"- [{box}]", 1)
+            line = task_line(action, today, link(action.note), dates)
+            line = line.replace("- [ ]", f"- [{box}]", 1)
             lines.append(f"{line} {emoji} {day.isoformat()}")
     if agenda.replies:
         lines += ["", "## They wrote"]

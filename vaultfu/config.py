@@ -69,6 +69,7 @@ class Config:
     new_note: str = "Interviews/{date} {company} - {role}.md"
     commit: bool = False  # commit vaultfu's own writes to git
     git_hooks: bool = False  # run the repository's hooks on vaultfu's commits
+    agenda_dates: bool = False  # agenda lines carry 📅 too (then Tasks queries list them twice)
     mailer: str = ""  # what `vaultfu send` opens a draft with ("mutt -H {}"); else the system's
     timezone: str = ""  # the vault's IANA time zone ("Europe/Berlin"); empty: the system's
     remind_at: str = "09:00"  # when a follow-up's calendar reminder rings on its day; "": none

@@ -143,9 +143,8 @@ def prepare(
     region = ""  # the agenda alone (edits=False) is printed, never written: nothing to render
     if edits:
         chart = mermaid(compute(loaded.interviews, closed=second.closed))
-        region = render_region(
-            replace(agenda, problems=sorted_problems(problems)), loaded.link_for, chart
-        )
+        shown = replace(agenda, problems=sorted_problems(problems))
+        region = render_region(shown, loaded.link_for, chart, config.agenda_dates)
     writes = [
         Write(rel, sources[rel].snapshot.data or b"", sources[rel].encode(new))
         for rel, new in sorted(changes.items())
