@@ -2,8 +2,8 @@
 between them made on the real files as Obsidian, the Tasks plugin or an editor makes them.
 
 After every run the vault must hold: every vaultfu id on at most one task line; every open one
-in the notes also open in the agenda, on the same day (the note's 📅, the agenda's "due"); and a second run the same day writes
-nothing."""
+in the notes also open in the agenda, on the same day (the note's 📅, the agenda's "due"); and
+a second run the same day writes nothing."""
 
 from __future__ import annotations
 
