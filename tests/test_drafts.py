@@ -55,7 +55,7 @@ def test_every_kind_renders_with_every_field(kind: Kind, tmp_path: Path) -> None
     text = draft_section(
         action(kind, FULL.interviewers[0]), FULL, template(kind, tmp_path), "Alex Morgan"
     )
-    assert text.startswith(f"## {heading(action(kind, FULL.interviewers[0]))}\n\n")
+    assert text.startswith(f"### {heading(action(kind, FULL.interviewers[0]))}\n\n")
     assert "None" not in text
     assert re.findall(r"\[[a-z ]+\]", text) == []  # no placeholder left when every field is given
     assert "Jane" in text and "Alex Morgan" in text

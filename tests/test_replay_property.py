@@ -83,15 +83,15 @@ def set_key(text: str, key: str, value: str) -> str:
 
 def user_lines(text: str) -> list[str]:
     """The lines that are the user's: all but vaultfu's task lines, its draft sections and the
-    Follow-ups heading it may add; blank lines aside."""
+    Follow-ups and Drafts headings it may add; blank lines aside."""
     out, in_draft = [], False
     for line in text.split("\n"):
-        if line.startswith("## Draft — "):
+        if line.startswith(("## Draft — ", "### Draft — ")):
             in_draft = True
         if in_draft:
             in_draft = not line.startswith("%% vaultfu draft ")
             continue
-        if "🆔 vf-" in line or line == "## Follow-ups" or not line.strip():
+        if "🆔 vf-" in line or line in ("## Follow-ups", "## Drafts") or not line.strip():
             continue
         out.append(line)
     return out

@@ -57,7 +57,7 @@ def odd(vault: Vault) -> Vault:
 
 
 def headings(text: str) -> set[str]:
-    return {line[3:].strip() for line in text.splitlines() if line.startswith("## ")}
+    return {line.lstrip("#").strip() for line in text.splitlines() if line.startswith("##")}
 
 
 def check_markup(v: Vault, rel: str) -> None:

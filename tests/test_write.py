@@ -35,7 +35,8 @@ def test_due_actions_become_tasks_and_drafts_once(vault: Vault) -> None:
     assert text.startswith(fresh())  # the user's bytes, then ours
     assert "\n## Follow-ups\n- [ ] Email a thank-you to Jane Doe" in text
     assert "[[#Draft — thank-you email to Jane Doe (24 Nov)|draft]]" in text
-    assert "\n## Draft — thank-you email to Jane Doe (24 Nov)\n\nTo: jane@acme.com\n" in text
+    heading = "### Draft — thank-you email to Jane Doe (24 Nov)"
+    assert f"\n## Drafts\n\n{heading}\n\nTo: jane@acme.com\n" in text  # folds as one
     assert "Interviews/acme.md" in result.written
     assert [a.kind.value for a in result.drafted] == ["thank-you-email", "thank-you-note"]
     before = vault.snapshot()
@@ -100,7 +101,7 @@ def test_an_edited_draft_is_never_touched_and_a_deleted_one_stays_gone(
     vault.write("Interviews/acme.md", edited, raw=True)
     go(vault)
     assert vault.read("Interviews/acme.md") == edited
-    start = edited.index("## Draft —")
+    start = edited.index("### Draft —")
     deleted = edited[:start]
     vault.write("Interviews/acme.md", deleted, raw=True)
     go(vault)
@@ -297,3 +298,50 @@ def test_draft_writes_before_it_is_due(vault: Vault, runner) -> None:  # type: i
     assert "'flowers' is not a kind; one of: thank-you-email, thank-you-note" in bad.output
     missing = runner.invoke(main, ["draft", str(vault.root / "Interviews/nope.md"), *args])
     assert missing.exit_code == 2 and "Interviews/nope.md: no such note" in missing.output
+
+
+def _heading_levels(text: str) -> list[tuple[int, str]]:
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt().parse(text.split("\n---\n", 1)[1])
+    return [
+        (int(t.tag[1]), tokens[i + 1].content)
+        for i, t in enumerate(tokens)
+        if t.type == "heading_open"
+    ]
+
+
+def test_drafts_fold_as_one_section_and_keep_what_follows(vault: Vault) -> None:
+    """Every draft is a `###` under one `## Drafts`, so Obsidian folds them together; a
+    section the user wrote after it stays after it, and later drafts join the section."""
+    vault.write("Interviews/acme.md", fresh())
+    go(vault)  # the thank-you email (and the note, due tomorrow within lead_days)
+    text = vault.read("Interviews/acme.md")
+    vault.write("Interviews/acme.md", text + "\n## My notes after\n\nMine.\n", raw=True)
+    go(vault, today=dt.date(2026, 12, 9))  # later: a status check's draft
+    text = vault.read("Interviews/acme.md")
+    levels = _heading_levels(text)
+    drafts = levels.index((2, "Drafts"))
+    mine = levels.index((2, "My notes after"))
+    inside = levels[drafts + 1 : mine]
+    assert len(inside) >= 3 and all(level == 3 for level, _ in inside), levels
+    assert all(title.startswith("Draft — ") for _, title in inside)
+    assert not any(t.startswith("Draft — ") for _, t in levels[mine:])
+    assert text.endswith("## My notes after\n\nMine.\n")
+    assert go(vault, today=dt.date(2026, 12, 9)).written == ()
+
+
+def test_a_note_in_the_old_layout_keeps_its_drafts(vault: Vault) -> None:
+    """Drafts written before (`## Draft — …`) stay where they are and are still vaultfu's:
+    brought up to date while unedited; new drafts go under a new `## Drafts`."""
+    vault.write("Interviews/acme.md", fresh(extra="thank_you_note: false\n"))
+    go(vault)
+    old = vault.read("Interviews/acme.md").replace("## Drafts\n\n###", "##")
+    vault.write("Interviews/acme.md", old, raw=True)
+    assert go(vault).written == ()  # the old layout is read as it is
+    moved = old.replace("date: 2026-11-24T10:00", "date: 2026-11-24T10:00\ndecision_by: 2026-12-01")
+    vault.write("Interviews/acme.md", moved, raw=True)
+    go(vault, today=dt.date(2026, 12, 3))
+    text = vault.read("Interviews/acme.md")
+    assert text.count("\n## Draft — thank-you email to Jane Doe (24 Nov)\n") == 1
+    assert "\n## Drafts\n\n### Draft — status check to Jane Doe" in text

@@ -23,7 +23,7 @@ TEMPLATES = {
     if k.sends_message
 }
 THANKS = "vf-fa0685cca8"  # the thank-you email's id: kind, application, interview day, person
-HEADING = "## Draft — thank-you email to Jane Doe (20 Nov)"
+HEADING = "### Draft — thank-you email to Jane Doe (20 Nov)"
 
 
 def plan_of(
@@ -65,7 +65,7 @@ def test_a_due_thank_you_gets_its_task_line_and_its_draft() -> None:
     assert added.startswith(
         "\n## Follow-ups\n- [ ] Email a thank-you to Jane Doe at Acme Corp (Senior Backend "
         "Engineer) · email · [[#Draft — thank-you email to Jane Doe (20 Nov)|draft]] "
-        f"📅 2026-11-20 🆔 {THANKS}\n\n{HEADING}\n\nTo: jane@acme.com\n"
+        f"📅 2026-11-20 🆔 {THANKS}\n\n## Drafts\n\n{HEADING}\n\nTo: jane@acme.com\n"
     )
     assert added.count("## Draft —") == 1  # the handwritten note is not due yet (lead: 1 day)
 

@@ -261,6 +261,7 @@ _MARK = re.compile(
     r"%% vaultfu draft (vf-[0-9a-f]{10}) (\d{4}-\d{2}-\d{2}) ([0-9a-f]{10}) ([0-9a-f]{10}) %%"
 )
 _LINES = re.compile(r"[^\r\n]*(?:\r\n|\n|\r|$)")
+_DRAFT_HEADING = re.compile(r"#{2,3} ")  # `### Draft — …` under `## Drafts`; `##` before
 
 
 def draft_mark(ident: str, due: dt.date, facts: str, written: str) -> str:
@@ -285,7 +286,7 @@ def find_drafts(body: str, body_line: int) -> tuple[DraftMark, ...]:
         mark = _MARK.fullmatch(line.strip())
         if not mark:
             continue
-        start = next((i for i in range(index - 1, -1, -1) if lines[i].startswith("## ")), None)
+        start = next((i for i in range(index - 1, -1, -1) if _DRAFT_HEADING.match(lines[i])), None)
         if start is None:
             continue
         try:
@@ -301,7 +302,7 @@ def find_drafts(body: str, body_line: int) -> tuple[DraftMark, ...]:
                 start=body_line + start,
                 end=body_line + index,
                 intact=written == mark.group(4),
-                heading=lines[start][3:].strip(),
+                heading=lines[start].lstrip("#").strip(),
             )
         )
     return tuple(found)

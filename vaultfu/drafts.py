@@ -259,7 +259,7 @@ def draft_section(action: Action, note: Interview, template: str, user_name: str
     bring it up to date; once the user edits it, never again."""
     values = context(action, note, user_name)
     text = render(template, values)
-    section = f"## {heading(action)}\n\n{safe.draft(text)}"
+    section = f"### {heading(action)}\n\n{safe.draft(text)}"
     message = from_draft(text)
     if message is not None:  # an email: one click opens it in the mail app
         section += f"\n\n{link_line(message)}"

@@ -204,14 +204,31 @@ def insert_tasks(text: str, section: tuple[int, int] | None, new_lines: list[str
     return before + nl.join(new_lines) + nl + after
 
 
-def append_sections(text: str, sections: list[str]) -> str:
-    """Append draft sections (`\\n` lines) at the end of the note, after a blank line."""
+DRAFTS = "Drafts"
+
+
+def append_sections(text: str, sections: list[str], drafts: tuple[int, int] | None = None) -> str:
+    """Add draft sections (`\\n` lines, each a `### Draft — …`) to the note's `## Drafts`
+    section, which folds as one: at its end, or at the end of the note under a new `## Drafts`
+    heading when it has none. `drafts` is that section as `insert_tasks` takes one."""
     if not sections:
         return text
     nl = newline_of(text)
+    lines = lines_of(text)
+    if drafts is not None and drafts[1] <= len(lines):  # a section follows: insert before it
+        stop = drafts[1]
+        while stop - 1 > drafts[0] and not lines[stop - 2].strip():
+            stop -= 1  # before the blank lines that end the section
+        before, after = "".join(lines[: stop - 1]), "".join(lines[stop - 1 :])
+        if before and not before.endswith(("\n", "\r")):
+            before += nl
+        body = nl.join(nl.join(s.rstrip("\n").split("\n")) for s in sections)
+        return before + nl + body + nl + (nl if after.strip() else "") + after
     out = text
     if out and not out.endswith(("\n", "\r")):
         out += nl
+    if drafts is None:
+        sections = [f"## {DRAFTS}\n", *sections]
     for section in sections:
         body = nl.join(section.rstrip("\n").split("\n")) + nl
         if out and not _ends_blank(out) and out not in ("\n", "\r\n", "\r"):

@@ -16,6 +16,7 @@ from .body import parse_structure
 from .config import Config
 from .drafts import DraftError, draft_section, facts_hash, heading
 from .edits import (
+    DRAFTS,
     LineError,
     append_sections,
     insert_tasks,
@@ -146,13 +147,23 @@ def carry_ticks(text: str, rel: str, config: Config, wanted: Wanted) -> str:
 
 
 def _follow_ups_section(text: str, rel: str, config: Config) -> tuple[int, int] | None:
+    return _section(text, rel, is_follow_ups)
+
+
+def _drafts_section(text: str, rel: str) -> tuple[int, int] | None:
+    return _section(text, rel, lambda level, title: level == 2 and title.strip() == DRAFTS)
+
+
+def _section(text: str, rel: str, wanted: Callable[[int, str], bool]) -> tuple[int, int] | None:
+    """The first section whose heading is `wanted`: (its first line after the heading, the
+    first line of the next `#`/`##` section or 10**9), 1-based."""
     block = find_frontmatter(text)
     if block is None:
         return None
     structure = parse_structure(text[block.body_offset :], block.body_line, rel)
     headings = structure.headings
     for index, h in enumerate(headings):
-        if is_follow_ups(h.level, h.title):
+        if wanted(h.level, h.title):
             stop = next((n.line for n in headings[index + 1 :] if n.level <= 2), 10**9)
             return h.end, stop
     return None
@@ -230,7 +241,7 @@ def add_follow_ups(text: str, rel: str, config: Config, wanted: Wanted) -> str:
     for first, last, section in sorted(ops.redraft, reverse=True):  # from the bottom up
         text = replace_lines(text, first, last, section)
     text = insert_tasks(text, _follow_ups_section(text, rel, config), ops.new_lines)
-    return append_sections(text, ops.sections)
+    return append_sections(text, ops.sections, _drafts_section(text, rel))
 
 
 def action_order(action: Action) -> tuple[dt.date, str, str]:
