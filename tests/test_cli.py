@@ -201,3 +201,11 @@ def test_your_own_tasks_show_whose_they_are(runner: CliRunner, vault: Vault) -> 
     assert result.exit_code == 0, result.output
     line = next(x for x in result.output.splitlines() if "writing sample" in x)
     assert line.rstrip().endswith("Send the writing sample · Acme Corp")
+
+
+def test_every_command_is_there(runner: CliRunner) -> None:
+    """Each command answers --help (a decorator stack lost to a helper would drop one)."""
+    for command in ("agenda", "done", "draft", "watch", "init", "new", "set", "check", "ics",
+                    "stats", "send", "mail"):  # fmt: skip
+        result = runner.invoke(main, [command, "--help"])
+        assert result.exit_code == 0, (command, result.output)

@@ -348,6 +348,12 @@ def mail(root: Path, today: str | None, as_json: bool) -> None:
     _report(run, root, dry_run=False)
 
 
+def _desktop() -> Callable[[str, str], str | None]:
+    from .notify import Desktop
+
+    return Desktop().send
+
+
 @main.command()
 @vault_path
 @today_option
@@ -359,9 +365,16 @@ def mail(root: Path, today: str | None, as_json: bool) -> None:
     "--rescan", default=300, show_default=True, metavar="SECONDS", help="Full rescan period."
 )
 @click.option("-v", "--verbose", is_flag=True, help="Say what each update wrote.")
+@click.option("--notify", is_flag=True, help="A desktop notification when follow-ups come due.")
 @errors_to_exit
 def watch(
-    root: Path, today: str | None, polling: bool, debounce: int, rescan: int, verbose: bool
+    root: Path,
+    today: str | None,
+    polling: bool,
+    debounce: int,
+    rescan: int,
+    verbose: bool,
+    notify: bool,
 ) -> None:
     """Keep the agenda, tasks and drafts up to date on every save, until Ctrl-C."""
     import signal
@@ -386,6 +399,7 @@ def watch(
         polling=polling,
         on_update=show,
         warn=lambda message: err.print(f"vaultfu: {message}", style="yellow"),
+        notify=_desktop() if notify else None,
     )
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -32,6 +32,7 @@ from .errors import VaultfuError
 from .index import Index
 from .memo import PlanMemo
 from .model import Problem, RunResult, State
+from .notify import due_news
 from .writeback import Request
 
 IGNORED_EVENTS = {"opened", "closed_no_write"}
@@ -158,6 +159,7 @@ class Watcher:
         tick: float = 1.0,
         on_update: Callable[[Update], None] = lambda update: None,
         warn: Callable[[str], None] = lambda message: None,
+        notify: Callable[[str, str], str | None] | None = None,
     ) -> None:
         self.root = vault.open_vault(root)
         self.clock = clock
@@ -171,6 +173,8 @@ class Watcher:
         self.tick = tick
         self.on_update = on_update
         self.warn = warn
+        self.notify = notify  # (title, message) → why it could not, or None
+        self.told: set[tuple[str, dt.date]] = set()  # follow-ups notified of, per day
         self.pending = _Pending()
         self.index = Index(self.root, vault.read_config(self.root), hashing=True)
         self.memo = PlanMemo()  # each application's planning, while it does not change
@@ -227,6 +231,11 @@ class Watcher:
         # Read back what was written: the index then holds vaultfu's own bytes, so the events
         # of its own writes find nothing new (same content hash) and start no cycle.
         self.index.refresh(result.written)
+        if self.notify is not None:
+            news = due_news(result.agenda.actions, result.agenda.today, self.told)
+            trouble = self.notify(*news) if news else None
+            if trouble:
+                self.warn(trouble)
         self.cycles += 1
         update = Update(reason, result, changed)
         self.on_update(update)
