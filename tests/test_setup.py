@@ -318,3 +318,15 @@ def test_init_writes_a_base_of_the_applications_once(runner: CliRunner, vault: V
     again = runner.invoke(main, ["init", str(vault.root)])
     assert "made Applications.base" not in again.output
     assert vault.read("Applications.base").endswith("# mine\n")  # never written again
+
+
+def test_the_settings_init_writes_parse_with_every_line_uncommented() -> None:
+    import re
+
+    from vaultfu.config import Config, parse_config
+    from vaultfu.scaffold import config_text
+
+    text = re.sub(r"(?m)^# (\w+ = )", r"\1", config_text())
+    config = parse_config(text)
+    assert config.mail == Config().mail and config.remind_at == "09:00"
+    assert "\n[mail]" in text and "\n# mail =" not in config_text()

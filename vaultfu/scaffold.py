@@ -9,7 +9,7 @@ import json
 import re
 from typing import Any
 
-from .config import Config, Playbook
+from .config import Config, MailSettings, Playbook
 from .edits import BEGIN, END, newline_of
 from .model import Status
 
@@ -39,6 +39,14 @@ HELP = {
     "write_notes": "false: no tasks or drafts in the notes (ticks are still carried back)",
     "lead_days": "write a follow-up's task and draft this many days before it is due",
     "new_note": "where `vaultfu new` puts a note: {date} {company} {role} are filled in",
+    "git_hooks": "run the repository's hooks on vaultfu's commits",
+    "agenda_dates": "true: the agenda's lines carry 📅 too (Tasks queries then list them twice)",
+    "mailer": 'what `vaultfu send` opens a draft with, e.g. "mutt -H {}"; empty: the system\'s',
+    "timezone": 'your time zone for `vaultfu ics`, e.g. "Europe/Berlin"; empty: the system\'s',
+    "remind_at": 'when a follow-up\'s calendar reminder rings on its day; "": none',
+    "me": "your addresses: mail from them is mail you sent",
+    "password_command": 'prints the IMAP password, e.g. "pass show mail"; never stored',
+    "every": "minutes between two reads by `vaultfu watch` (0: never)",
 }
 
 
@@ -47,6 +55,8 @@ def _toml(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
+    if isinstance(value, tuple):
+        return json.dumps(list(value), ensure_ascii=False)
     if value is None:
         return '""'
     return json.dumps(str(value), ensure_ascii=False)
@@ -56,7 +66,7 @@ def config_text() -> str:
     """`.vaultfu.toml` with every setting at its default, commented out."""
     lines = ["# vaultfu settings. Every line is a default: uncomment one to change it.", ""]
     for f in dataclasses.fields(Config):
-        if f.name == "playbook":
+        if f.name in ("playbook", "mail"):
             continue
         default = f.default if f.default is not dataclasses.MISSING else None
         shown = "2026-11-24" if f.name == "today" else _toml(default)
@@ -65,6 +75,10 @@ def config_text() -> str:
     lines += ["", "[playbook]"]
     for f in dataclasses.fields(Playbook):
         lines.append(f"# {f.name} = {_toml(f.default)}")
+    lines += ["", "[mail]  # `vaultfu mail` reads these, read-only: Maildir, mbox or IMAP"]
+    for f in dataclasses.fields(MailSettings):
+        note = HELP.get(f.name, "")
+        lines.append(f"# {f.name} = {_toml(f.default)}" + (f"  # {note}" if note else ""))
     return "\n".join(lines) + "\n"
 
 
