@@ -120,3 +120,17 @@ def test_done_draft_ics_and_json_with_odd_names(odd: Vault) -> None:
     cal = Calendar.from_ical(cli("ics", root, "--today", "2026-11-24"))
     summaries = [str(e["SUMMARY"]) for e in cal.walk("VEVENT")]
     assert any("Ann #1 | Lee" in s for s in summaries)  # a calendar shows the real name
+
+
+def test_draft_and_watch_with_odd_names(odd: Vault) -> None:
+    from .test_watch import watching
+
+    root = str(odd.root)
+    note = next(p for p in (odd.root / "Interviews").rglob("*.md") if "Percent" in p.name)
+    cli("draft", str(note), "--vault", root, "--today", "2026-11-24", "--kind", "status-check",
+        "--force")  # fmt: skip
+    with watching(odd):
+        pass  # a first pass over the whole vault, as `vaultfu watch` makes it
+    for rel in [str(p.relative_to(odd.root)) for p in odd.root.rglob("*.md")]:
+        check_markup(odd, rel)
+    assert "Percent %\u2060% Co" in note.read_text()  # the real name, with no comment in it
