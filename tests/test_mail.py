@@ -199,3 +199,16 @@ def test_sent_mail_ticks_the_follow_up_whose_draft_it_sent(sample: Vault, tmp_pa
     left = [a for a in after["actions"] if a.get("person") == "Jane Doe"]  # type: ignore[union-attr]
     assert "competing-offer" in {a["kind"] for a in left}
     assert ("thank-you-email", "Jane Doe") not in {(a["kind"], a["person"]) for a in left}
+
+
+def test_a_subject_opens_no_markup_in_the_note(vault: Vault, box: Box) -> None:
+    run(vault, "2026-11-20", "agenda")
+    odd = "Re: %% #urgent [[Link]] Key:: Value"
+    box.add(message("Jane Doe <jane@acme.com>", ME, odd, "2026-11-22"))
+    run(vault, "2026-11-22", "mail")
+    line = next(x for x in vault.read("Interviews/acme.md").splitlines() if "📨" in x)
+    assert "Re: % % \\#urgent [ [Link] ] Key:\u2060: Value %% vaultfu mail" in line
+    assert line.count("%%") == 2  # vaultfu's mark, and no other comment
+    snapshot = vault.snapshot()
+    run(vault, "2026-11-22", "mail")  # read back from the note as it was written
+    assert vault.snapshot() == snapshot

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from . import safe as markup
 from .body import mail_line
 from .message import message_id
 from .model import Action, Channel, Heard, Interview, MailLine, Reply, Status
@@ -99,10 +100,11 @@ def verdict(mail: Mail) -> Heard:
 
 
 def safe(text: str, limit: int = 120) -> str:
-    """A subject or name on one line of a note, with nothing Obsidian would read as markup
-    that spans or hides text (`%%` comments, `[[` links)."""
-    text = " ".join(text.split()).replace("%%", "%").replace("[[", "[").replace("]]", "]")
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """A subject or name on one line of a note: `safe.text`'s rules (no comment, link, tag or
+    Dataview field opened by it), at most `limit` characters."""
+    text = " ".join(text.split())
+    text = text if len(text) <= limit else text[: limit - 1] + "…"
+    return markup.text(text)
 
 
 @dataclass(frozen=True)
