@@ -8,10 +8,13 @@ BIN := $(VENV)/bin
 
 .PHONY: demo test lint bench clean
 
+# setuptools prints a boxed notice on every editable install ("be careful with folders named like
+# your package"); it is about this very checkout, so a new user is not shown it.
 $(BIN)/vaultfu: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	PYTHONWARNINGS="ignore::UserWarning:setuptools.command.editable_wheel" \
+	  $(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
 demo: $(BIN)/vaultfu

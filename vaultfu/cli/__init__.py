@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 import click
 
-from . import __version__
-from .errors import VaultfuError
+from .. import __version__
+from ..errors import VaultfuError
 
 if TYPE_CHECKING:
-    from .model import RunResult
-    from .writeback import Request
+    from ..model import RunResult
+    from ..writeback import Request
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -39,8 +39,8 @@ def _date(value: str | None) -> dt.date | None:
 def locate(explicit: Path | None) -> Path:
     """The vault: `--vault`/PATH, else $VAULTFU_VAULT, else the nearest folder from here up
     that holds `.vaultfu.toml` or `.obsidian/`."""
-    from . import vault
-    from .errors import VaultError
+    from .. import vault
+    from ..errors import VaultError
 
     if explicit is not None:
         return explicit
@@ -137,16 +137,16 @@ def _run(
 ) -> RunResult:
     scanned = None
     if request is None and not git:  # a plain run: a settled vault answers at once
-        from . import settled
+        from .. import settled
 
         quiet, scanned = settled.check(root, today=_date(today), clock=dt.date.today(), edits=edits)
         if quiet is not None:
             return quiet
-    from . import engine
+    from .. import engine
 
     progress = None
     if sys.stderr.isatty():  # a progress bar is for a person (rich is imported only then)
-        from .output import FirstScan
+        from ..output import FirstScan
 
         progress = FirstScan()
     try:
@@ -173,7 +173,7 @@ def commit_option(func: F) -> F:
 
 
 def _report(run: RunResult, root: Path, *, dry_run: bool, no_write: bool = False) -> None:
-    from . import output
+    from .. import output
 
     out = output.console()
     if dry_run:
@@ -196,7 +196,7 @@ def agenda(
 ) -> None:
     """Work out every follow-up that is due, add tasks and drafts to the interview notes, and
     rewrite the agenda note."""
-    from .agenda import agenda_json
+    from ..agenda import agenda_json
 
     run = _run(root, today, write=not (no_write or dry_run), edits=not no_write, git=git)
     if as_json:
@@ -224,9 +224,9 @@ def done(
     as_json: bool,
 ) -> None:
     """Mark a follow-up done by its id (vf-…); with no id, list the open ones."""
-    from . import output
-    from .agenda import action_json
-    from .writeback import Request
+    from .. import output
+    from ..agenda import action_json
+    from ..writeback import Request
 
     root = locate(vault_opt)
     if ident is None:
@@ -240,7 +240,7 @@ def done(
     listed = _run(root, today, write=False)
     action = next((a for a in listed.agenda.actions if a.id == ident), None)
     if action is None:
-        from .commands import closed_task
+        from ..commands import closed_task
 
         said = closed_task(root, ident, today=_date(today), clock=dt.date.today())
         click.echo(
@@ -278,8 +278,8 @@ def draft(
     git: bool,
 ) -> None:
     """Write the drafts for NOTE now, before they are due."""
-    from .model import Kind
-    from .writeback import Request
+    from ..model import Kind
+    from ..writeback import Request
 
     root = locate(vault_opt).resolve()
     try:
@@ -306,116 +306,11 @@ def draft(
 
 
 @main.command()
-@click.argument("ident", metavar="ID")
-@click.option("--vault", "vault_opt", type=click.Path(path_type=Path), help="The vault folder.")
-@click.option("--print", "just_print", is_flag=True, help="Print the .eml's path; open nothing.")
-@today_option
-@errors_to_exit
-def send(ident: str, vault_opt: Path | None, just_print: bool, today: str | None) -> None:
-    """Open the email draft of follow-up ID in your mail app, as an unsent message (vaultfu
-    never sends mail itself). The `mailer` setting ("mutt -H {}") chooses the program."""
-    from . import commands, vault
-    from .errors import VaultError
-
-    root = locate(vault_opt)
-    path, to = commands.send(root, ident, today=_date(today), clock=dt.date.today())
-    if just_print:
-        click.echo(str(path))
-        return
-    config = vault.read_config(vault.open_vault(root))
-    trouble = vault.launch(path, config.mailer)
-    if trouble:
-        _fail(VaultError(f"cannot open {path}: {trouble}"))
-    click.echo(f"opened the draft to {to or 'nobody yet'} in your mail app ({path})")
-
-
-@main.command()
-@vault_path
-@today_option
-@click.option("--json", "as_json", is_flag=True, help="Print the agenda as JSON.")
-@errors_to_exit
-def mail(root: Path, today: str | None, as_json: bool) -> None:
-    """Read your mailbox (read-only, as `[mail]` in .vaultfu.toml says): tick the follow-ups
-    your sent mail did, note what they replied, then rewrite the agenda."""
-    from . import commands
-    from .agenda import agenda_json
-
-    run, count = commands.mail(root, today=_date(today), clock=dt.date.today())
-    if as_json:
-        echo_json(agenda_json(run.agenda, {"messages_read": count}))
-        return
-    click.echo(f"read {count} message{'s' if count != 1 else ''}", err=True)
-    _report(run, root, dry_run=False)
-
-
-def _desktop() -> Callable[[str, str], str | None]:
-    from .notify import Desktop
-
-    return Desktop().send
-
-
-@main.command()
-@vault_path
-@today_option
-@click.option("--polling", is_flag=True, help="Poll instead of inotify (network drives, WSL).")
-@click.option(
-    "--debounce", default=30, show_default=True, metavar="MS", help="Wait for a burst to settle."
-)
-@click.option(
-    "--rescan", default=300, show_default=True, metavar="SECONDS", help="Full rescan period."
-)
-@click.option("-v", "--verbose", is_flag=True, help="Say what each update wrote.")
-@click.option("--notify", is_flag=True, help="A desktop notification when follow-ups come due.")
-@errors_to_exit
-def watch(
-    root: Path,
-    today: str | None,
-    polling: bool,
-    debounce: int,
-    rescan: int,
-    verbose: bool,
-    notify: bool,
-) -> None:
-    """Keep the agenda, tasks and drafts up to date on every save, until Ctrl-C."""
-    import signal
-    import threading
-
-    from . import output
-    from .watch import Update, Watcher
-
-    gc.enable()
-    out = output.console()
-    err = output.console(stderr=True)
-
-    def show(update: Update) -> None:
-        output.show_update(out, update, dt.datetime.now(), verbose=verbose)
-
-    watcher = Watcher(
-        root,
-        clock=dt.date.today,
-        today=_date(today),
-        debounce=debounce / 1000,
-        rescan_every=float(rescan),
-        polling=polling,
-        on_update=show,
-        warn=lambda message: err.print(f"vaultfu: {message}", style="yellow"),
-        notify=_desktop() if notify else None,
-    )
-    stop = threading.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: stop.set())
-    mode = "polling" if polling else "inotify"
-    err.print(f"vaultfu: watching {watcher.root} ({mode}); Ctrl-C to stop", style="dim")
-    watcher.run(stop)
-    err.print("vaultfu: stopped", style="dim")
-
-
-@main.command()
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 @errors_to_exit
 def init(path: Path | None) -> None:
     """Make a folder a vaultfu vault (settings, agenda, template); run twice, nothing changes."""
-    from . import commands
+    from .. import commands
 
     root = path or Path.cwd()
     made, kept = commands.init(root)
@@ -457,7 +352,7 @@ def new(
     today: str | None,
 ) -> None:
     """Create a well-formed interview note; print its path. Never overwrites."""
-    from . import commands
+    from .. import commands
 
     root = locate(vault_opt)
     rel = commands.new_note(
@@ -484,7 +379,7 @@ def set_(
     note: Path, key: str, value: str, vault_opt: Path | None, on: str | None, today: str | None
 ) -> None:
     """Change one frontmatter key of NOTE; only that key's line changes."""
-    from . import commands
+    from .. import commands
 
     root = locate(vault_opt).resolve()
     try:
@@ -510,7 +405,7 @@ def set_(
 @errors_to_exit
 def check(root: Path, as_json: bool, today: str | None) -> None:
     """Validate every interview note and the settings; exit 1 when anything is wrong."""
-    from . import commands
+    from .. import commands
 
     problems = commands.check(root, today=_date(today), clock=dt.date.today())
     if as_json:
@@ -531,7 +426,7 @@ def check(root: Path, as_json: bool, today: str | None) -> None:
 @errors_to_exit
 def ics(root: Path, output: Path | None, today: str | None) -> None:
     """Export the open follow-ups and the interviews as an iCalendar file."""
-    from . import commands, vault
+    from .. import commands, vault
 
     data, count = commands.calendar(root, today=_date(today), clock=dt.date.today())
     if output is None:
@@ -549,7 +444,7 @@ def ics(root: Path, output: Path | None, today: str | None) -> None:
 def stats(root: Path, as_json: bool, today: str | None) -> None:
     """The pipeline: applications per status, interviews per week, response times, follow-ups
     done on time."""
-    from . import commands
+    from .. import commands
 
     figures = commands.statistics(root, today=_date(today), clock=dt.date.today())
     if as_json:
@@ -565,3 +460,7 @@ def stats(root: Path, as_json: bool, today: str | None) -> None:
     if figures.done:
         share = round(100 * figures.done_on_time / figures.done)
         click.echo(f"Follow-ups done on time: {figures.done_on_time} of {figures.done} ({share} %)")
+
+
+from . import mail as _mail  # noqa: E402, F401 (registers `send` and `mail`)
+from . import watching as _watching  # noqa: E402, F401 (registers `watch`)
