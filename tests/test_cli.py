@@ -11,6 +11,8 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from vaultfu.cli import main
 
@@ -209,3 +211,31 @@ def test_every_command_is_there(runner: CliRunner) -> None:
                     "stats", "send", "mail"):  # fmt: skip
         result = runner.invoke(main, [command, "--help"])
         assert result.exit_code == 0, (command, result.output)
+
+
+TEXT = st.characters(
+    blacklist_categories=["Cs"]
+)  # text read from UTF-8 notes has no lone surrogate
+
+
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers(-(2**53), 2**53) | st.text(TEXT),
+        lambda inner: (
+            st.lists(inner, max_size=4) | st.dictionaries(st.text(TEXT), inner, max_size=4)
+        ),
+        max_leaves=20,
+    )
+)
+def test_piped_json_is_the_json_modules_compact_form(data: object) -> None:
+    """`--json` piped to a program is msgspec's encoding: the same bytes as json.dumps'."""
+    from vaultfu.cli import echo_json
+
+    runner = CliRunner()
+
+    @click.command()
+    def show() -> None:
+        echo_json(data)
+
+    expected = json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+    assert runner.invoke(show).stdout_bytes == expected.encode("utf-8")

@@ -43,6 +43,15 @@ class Scanned:
 
 
 @dataclass(frozen=True)
+class Head:
+    """What a record was made from: read first, and the agenda only when it all matches."""
+
+    key: str
+    inputs: Inputs
+    notes: list[tuple[str, Key]]
+
+
+@dataclass(frozen=True)
 class Record:
     key: str
     inputs: Inputs
@@ -82,20 +91,20 @@ def _answer(scanned: Scanned) -> RunResult | None:
     if found is None:
         return None
     data, mtime = found
+    try:  # the head alone first: building the agenda's objects costs more than skipping it
+        head = cache.loads(data, Head)
+    except (ValueError, TypeError):
+        return None
+    if head.key != _key(scanned) or head.inputs != scanned.inputs or head.notes != scanned.notes:
+        return None
+    fresh = mtime - RACY_NS
+    stamps = [k for _, k in head.notes] + [k for _, k in head.inputs if k is not None]
+    if any(key[1] >= fresh for key in stamps):
+        return None  # changed too close to the record to be told apart by its mtime
     try:
         record = cache.loads(data, Record)
     except (ValueError, TypeError):
         return None
-    if (
-        record.key != _key(scanned)
-        or record.inputs != scanned.inputs
-        or record.notes != scanned.notes
-    ):
-        return None
-    fresh = mtime - RACY_NS
-    stamps = [k for _, k in record.notes] + [k for _, k in record.inputs if k is not None]
-    if any(key[1] >= fresh for key in stamps):
-        return None  # changed too close to the record to be told apart by its mtime
     return RunResult(record.agenda, record.agenda_path, "", record.pinned, (), ())
 
 
