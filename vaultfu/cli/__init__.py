@@ -72,6 +72,14 @@ def _fail(exc: VaultfuError) -> NoReturn:
     raise SystemExit(2)
 
 
+def _inside(root: Path, note: Path) -> Path:
+    """NOTE (absolute, or from the current folder) as a path inside the vault ROOT."""
+    try:
+        return (note if note.is_absolute() else Path.cwd() / note).resolve().relative_to(root)
+    except ValueError:
+        raise click.UsageError(f"{note} is not inside the vault {root}") from None
+
+
 def vault_path(func: F) -> F:
     """`[PATH]` or `--vault PATH`; else found as `locate` says."""
 
@@ -285,10 +293,7 @@ def draft(
     from ..writeback import Request
 
     root = locate(vault_opt).resolve()
-    try:
-        rel = (note if note.is_absolute() else Path.cwd() / note).resolve().relative_to(root)
-    except ValueError:
-        raise click.UsageError(f"{note} is not inside the vault {root}") from None
+    rel = _inside(root, note)
     if not (root / rel).is_file():
         raise click.UsageError(f"{rel.as_posix()}: no such note in {root}")
     chosen = None
@@ -385,10 +390,7 @@ def set_(
     from .. import commands
 
     root = locate(vault_opt).resolve()
-    try:
-        rel = (note if note.is_absolute() else Path.cwd() / note).resolve().relative_to(root)
-    except ValueError:
-        raise click.UsageError(f"{note} is not inside the vault {root}") from None
+    rel = _inside(root, note)
     changes = [(key, value)]
     if key == "status" and on is None and today is not None:
         on = today  # a status set "as of" a day is dated that day
