@@ -215,3 +215,31 @@ def test_every_interview_reads_back_from_the_cache_as_it_was(tmp_path: Path) -> 
         assert cache.loads(cache.dumps(problems), tuple[Problem, ...]) == problems  # type: ignore[arg-type]
         seen += 1
     assert seen >= 300
+
+
+def test_the_process_pool_reads_exactly_what_one_process_reads(sample: Vault) -> None:
+    """A first read with the process pool (its workers send msgpack, each note's text decoded
+    again from its bytes) gives the same entries as a read in one process: interviews with
+    tasks and drafts, a BOM, CRLF, a broken note, a UTF-16 one, person notes, plain notes."""
+    from vaultfu.index import PARALLEL_FROM, Index
+
+    for i in range(PARALLEL_FROM):
+        sample.write(f"Notes/{i:03}.md", f"---\ntags: [x]\n---\n# {i}\n- [ ] plain {i}\n")
+    acme = ACME + "- [ ] call back 📅 2026-11-25\n"
+    sample.write("Interviews/bom.md", "\ufeff" + acme, raw=True)
+    sample.write("Interviews/crlf.md", acme.replace("\n", "\r\n"), raw=True)
+    sample.write("Interviews/broken.md", "---\ntype: interview\ncompany: [\n---\n", raw=True)
+    (sample.root / "Interviews/utf16.md").write_bytes(acme.encode("utf-16"))
+    run(sample.root, today=TODAY, clock=TODAY, write=True)  # tasks and drafts written
+    rels = [rel for rel, _ in disk.scan(sample.root, [])]
+    assert len(rels) > PARALLEL_FROM + 10
+    config = disk.read_config(sample.root)
+    serial = Index(sample.root, config)
+    serial.refresh()
+    pooled = Index(sample.root, config, parallel=True)
+    pooled.refresh()
+    assert pooled.entries == serial.entries
+    found = [e for e in pooled.entries.values() if e.interview is not None]
+    assert sum(1 for e in found if e.source and e.source.bom) == 1
+    assert any(e.interview.drafts for e in found if e.interview)
+    assert any(e.problems for e in pooled.entries.values())

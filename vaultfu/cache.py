@@ -14,6 +14,7 @@ import msgspec
 T = TypeVar("T")
 
 _ENCODER = msgspec.json.Encoder()
+_PACKER = msgspec.msgpack.Encoder()
 
 
 def dumps(value: object) -> bytes:
@@ -27,4 +28,15 @@ def loads(data: bytes, kind: type[T]) -> T:
         found: T = msgspec.json.decode(data, type=kind)
     except (msgspec.DecodeError, RecursionError) as exc:
         raise ValueError(str(exc)) from None
+    return found
+
+
+def pack(value: object) -> bytes:
+    """A value as msgpack, for a worker process to send back (never kept on disk)."""
+    return _PACKER.encode(value)
+
+
+def unpack(data: bytes, kind: type[T]) -> T:
+    """The value of type `kind` that `pack` made."""
+    found: T = msgspec.msgpack.decode(data, type=kind)
     return found

@@ -145,9 +145,31 @@ def read_entry(root: Path, config: Config, rel: str, hashing: bool = False) -> E
     return Entry(key, digest, interview, lesser, Source(snap, text, bom))
 
 
-def _read_chunk(job: tuple[Path, Config, list[str]]) -> list[tuple[str, Entry]]:
+Shipped = tuple[str, Key, str, Interview | None, tuple[Problem, ...], bytes | None]
+
+
+def _read_chunk(job: tuple[Path, Config, list[str]]) -> bytes:
+    """A pool worker's share, sent back as msgpack: values only, and about twenty times cheaper
+    to send and take than a pickle of the same entries (a note's text is decoded again from
+    its bytes on arrival, rather than sent twice)."""
     root, config, rels = job
-    return [(rel, read_entry(root, config, rel)) for rel in rels]
+    shipped: list[Shipped] = []
+    for rel in rels:
+        entry = read_entry(root, config, rel)
+        data = entry.source.snapshot.data if entry.source else None
+        shipped.append((rel, entry.key, entry.digest, entry.interview, entry.problems, data))
+    return cache.pack(shipped)
+
+
+def _unpack_chunk(root: Path, data: bytes) -> list[tuple[str, Entry]]:
+    found = []
+    for rel, key, digest, interview, problems, raw in cache.unpack(data, list[Shipped]):
+        source = None
+        if raw is not None:
+            snapshot = vault.Snapshot(rel, raw, *key)
+            source = Source(snapshot, decode(raw, rel), raw.startswith(BOM.encode()))
+        found.append((rel, Entry(key, digest, interview, problems, source)))
+    return found
 
 
 class Index:
@@ -243,13 +265,15 @@ class Index:
         import multiprocessing
 
         workers = min(os.cpu_count() or 2, 8)
-        size = -(-len(rels) // (workers * 4))
-        jobs = [(self.root, self.config, rels[i : i + size]) for i in range(0, len(rels), size)]
+        # every n-th note to each job, not runs of neighbours: interview notes sit together in a
+        # folder, and a run of them would leave one worker with nearly all the parsing
+        count = workers * 4
+        jobs = [(self.root, self.config, rels[i::count]) for i in range(count)]
         context = multiprocessing.get_context("fork")
         found: list[tuple[str, Entry]] = []
         with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
             for chunk in pool.map(_read_chunk, jobs):
-                found += chunk
+                found += _unpack_chunk(self.root, chunk)
                 tell(len(found), len(rels))
         return found
 

@@ -190,6 +190,9 @@ _KINDS = {
 }
 
 
+_READ_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+
+
 class NotAFile(OSError):
     """A path where a note should be holds something else (a folder, a pipe, a device)."""
 
@@ -200,19 +203,28 @@ def read(root: Path, rel: str, limit: int | None = None) -> Snapshot:
     The file's type is checked before a byte is read (opening a pipe does not wait for a
     writer; a folder, pipe or device raises NotAFile), and with `limit` no more than `limit + 1`
     bytes are read: the snapshot's size says how large the file really is."""
-    path = root / rel
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:  # os.path, not pathlib, and os.read, not a buffered file: this runs once per note
+        fd = os.open(os.path.join(root, rel), _READ_FLAGS)
     except FileNotFoundError:
         return Snapshot(rel, None)
-    info = os.fstat(fd)
-    if not stat.S_ISREG(info.st_mode):
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            kind = _KINDS.get(stat.S_IFMT(info.st_mode), "not a regular file")
+            raise NotAFile(errno.EINVAL, f"it is {kind}, not a file", rel)
+        # O_NONBLOCK has no effect on a regular file: reads wait for the disk as usual
+        want = -1 if limit is None else limit + 1  # -1: to the end
+        chunk = max(info.st_size + 1, 65536)  # the whole file in one read, unless it grows
+        parts = []
+        while want != 0:
+            part = os.read(fd, chunk if want < 0 else min(want, chunk))
+            if not part:
+                break
+            parts.append(part)
+            want = want if want < 0 else want - len(part)
+        data = b"".join(parts)
+    finally:
         os.close(fd)
-        kind = _KINDS.get(stat.S_IFMT(info.st_mode), "not a regular file")
-        raise NotAFile(errno.EINVAL, f"it is {kind}, not a file", rel)
-    with os.fdopen(fd, "rb") as handle:
-        os.set_blocking(fd, True)
-        data = handle.read() if limit is None else handle.read(limit + 1)
     return Snapshot(rel, data, info.st_size, info.st_mtime_ns)
 
 
