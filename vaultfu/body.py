@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from .front import count_breaks
 from .model import DraftMark, Heard, MailLine, Problem, Task, TaskStatus
 
 if TYPE_CHECKING:
@@ -44,20 +45,29 @@ _DATE = r"\d{4}-\d{2}-\d{2}"
 _TASK_ID = r"[a-zA-Z0-9_-]+"
 # In the order the Tasks plugin's DefaultTaskSerializer tries them, from the end of the line,
 # again and again until none matches (so fields and trailing tags may come in any order).
-_FIELDS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("priority", _field("🔺|⏫|🔼|🔽|⏬")),
-    ("done", _field("✅", _DATE)),
-    ("cancelled", _field("❌", _DATE)),
-    ("due", _field("📅|📆|🗓", _DATE)),
-    ("scheduled", _field("⏳|⌛", _DATE)),
-    ("start", _field("🛫", _DATE)),
-    ("created", _field("➕", _DATE)),
-    ("recurrence", _field("🔁", r"[a-zA-Z0-9, !]+")),
-    ("on_completion", _field("🏁", r"[a-zA-Z]+")),
-    ("tag", re.compile(r'(?:^|(?<=\s))#[^ !@#$%^&*(),.?":{}|<>]+\Z')),
-    ("id", _field("🆔", _TASK_ID)),
-    ("depends_on", _field("⛔", f"{_TASK_ID}(?: *, *{_TASK_ID} *)*")),
+_FIELD_SYMBOLS: tuple[tuple[str, str, str], ...] = (
+    ("priority", "🔺|⏫|🔼|🔽|⏬", ""),
+    ("done", "✅", _DATE),
+    ("cancelled", "❌", _DATE),
+    ("due", "📅|📆|🗓", _DATE),
+    ("scheduled", "⏳|⌛", _DATE),
+    ("start", "🛫", _DATE),
+    ("created", "➕", _DATE),
+    ("recurrence", "🔁", r"[a-zA-Z0-9, !]+"),
+    ("on_completion", "🏁", r"[a-zA-Z]+"),
+    ("tag", "#", ""),
+    ("id", "🆔", _TASK_ID),
+    ("depends_on", "⛔", f"{_TASK_ID}(?: *, *{_TASK_ID} *)*"),
 )
+_TAG = re.compile(r'(?:^|(?<=\s))#[^ !@#$%^&*(),.?":{}|<>]+\Z')
+_FIELDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (name, _TAG if name == "tag" else _field(symbols, value))
+    for name, symbols, value in _FIELD_SYMBOLS
+)
+# The characters one of which a field's match must hold (its emoji; `#` for a tag): a field none
+# of whose characters is on the line cannot match there, and its pattern is not tried.
+_NEEDS = {name: frozenset(symbols.split("|")) for name, symbols, _ in _FIELD_SYMBOLS}
+_SYMBOLS = re.compile("|".join(sorted({s for n in _NEEDS.values() for s in n})))
 _BLOCK_LINK = re.compile(r" \^[a-zA-Z0-9-]+\Z")
 _DATES = {"done", "cancelled", "due", "scheduled", "start"}
 
@@ -82,9 +92,11 @@ def split_task(rest: str) -> TaskText:
     if link:
         fields["block_link"] = (link.group(0).strip(), link.start() + 1, link.end())
         end = len(rest[: link.start()].rstrip())
+    present = set(_SYMBOLS.findall(rest))
+    tried = [(n, p) for n, p in _FIELDS if not _NEEDS[n].isdisjoint(present)]
     for _ in range(21):  # the plugin's own bound on the passes
         matched = False
-        for name, pattern in _FIELDS:
+        for name, pattern in tried:
             found = pattern.search(rest, 0, end)
             if not found:
                 continue
@@ -175,18 +187,27 @@ def parse_structure(body: str, body_line: int, path: str) -> Structure:
 
 # A list item's first line that opens with a checkbox of any symbol, after any indentation,
 # blockquote markers and list markers (`- [ ]`, `1. - [x]`, `> - [/]`).
-# Each pattern comes twice, at the start of the text and after a line break: one pattern that
-# begins `(?:\A|[\r\n])` searches about six times slower (no first character to skip to).
 _MAYBE_TASK = re.compile(r"[ \t>]*+(?:(?:[-*+]|\d{1,9}[.)])[ \t]++[ \t>]*+)++\[[^\r\n]\]")
-_MAYBE_TASK_AFTER = re.compile(r"[\r\n]" + _MAYBE_TASK.pattern)
 
 
 def _task_starts(body: str) -> Iterator[int]:
-    """Where each line that may open a task starts."""
-    if _MAYBE_TASK.match(body):
-        yield 0
-    for hit in _MAYBE_TASK_AFTER.finditer(body):
-        yield hit.start() + 1
+    """Where each line that may open a task starts (after `\n` or `\r`). Such a line holds a
+    `[`, so only the lines of the body's `[`s are tried: a regex search for a line start that
+    matches tries every line break, several times slower on a long note."""
+    at = body.find("[")
+    done = 0  # the line break that ends the last line tried (each line is tried once)
+    while at != -1:
+        start = max(body.rfind("\n", done, at), body.rfind("\r", done, at)) + 1
+        if _MAYBE_TASK.match(body, start):
+            yield start
+        end = _ONE_BREAK.search(body, at)
+        if end is None:
+            return
+        done = end.start()
+        at = body.find("[", done)
+
+
+_ONE_BREAK = re.compile(r"[\r\n]")
 
 
 # What can hide a task line or make one where a line alone cannot tell: HTML blocks, block
@@ -194,6 +215,12 @@ def _task_starts(body: str) -> Iterator[int]:
 # the margin; indented and ordered task lines go to the Markdown parser (see `_by_line`).
 _HIDER = re.compile(r"[ ]{0,3}[<>]")
 _HIDER_AFTER = re.compile(r"[\r\n][ ]{0,3}[<>]")
+
+
+def _hides(body: str) -> bool:
+    return bool(_HIDER.match(body) or _HIDER_AFTER.search(body))
+
+
 _MARGIN_TASK = re.compile(r"[-*+] \[[^\r\n]\](?=[ \t]|\Z)")
 _FENCE = re.compile(r"(`{3,}|~{3,})(.*)")
 _LINE_SPLIT = re.compile(r"\r\n|\n|\r")
@@ -212,7 +239,7 @@ def find_tasks(body: str, body_line: int, path: str) -> Structure:
 
 
 def _by_line(body: str, body_line: int, path: str) -> Structure | None:
-    if "\x00" in body or _HIDER.match(body) or _HIDER_AFTER.search(body):
+    if "\x00" in body or (("<" in body or ">" in body) and _hides(body)):
         return None
     fenced = "```" in body or "~~~" in body
     lines = enumerate(_LINE_SPLIT.split(body)) if fenced else _candidates(body)
@@ -248,7 +275,7 @@ def _candidates(body: str) -> Iterator[tuple[int, str]]:
     """The lines that may open a task, with their index in the body (no fences to follow)."""
     index, at = 0, 0
     for start in _task_starts(body):
-        index += len(_LINE_SPLIT.findall(body, at, start))
+        index += count_breaks(body, start, at)
         at = start
         end = _LINE_SPLIT.search(body, start)
         yield index, body[start : end.start() if end else len(body)]

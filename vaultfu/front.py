@@ -100,12 +100,10 @@ class Block:
     body_line: int  # the file line the body starts on
 
 
-_BREAK = re.compile(r"\r\n|\n|\r")
-
-
-def count_breaks(text: str, end: int) -> int:
-    """Line breaks (`\\r\\n`, `\\n` or `\\r`, as Markdown counts them) in text[:end]."""
-    return len(_BREAK.findall(text, 0, end))
+def count_breaks(text: str, end: int, start: int = 0) -> int:
+    """Line breaks (`\\r\\n`, `\\n` or `\\r`, as Markdown counts them) in text[start:end]."""
+    crlf = text.count("\r\n", start, end)
+    return text.count("\n", start, end) + text.count("\r", start, end) - crlf
 
 
 def decode(data: bytes, path: str) -> str:
