@@ -106,3 +106,14 @@ def test_plain_bodies_are_read_line_by_line_and_agree(
     assert fast is not None  # the cheap path is the one taken
     reference = parse_structure(body, at, "n.md")
     assert fast.tasks == reference.tasks and fast.problems == reference.problems
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet="-*+1.)[] x\t>\r\nab", max_size=40))
+def test_the_lines_tried_are_every_line_that_may_open_a_task(body: str) -> None:
+    """`_task_starts` looks only at lines that hold a `[`, each once: it must find exactly the
+    line starts (after `\\n` or `\\r`) where a task line may open, found one by one."""
+    from vaultfu.body import _MAYBE_TASK, _task_starts
+
+    starts = [0] + [i + 1 for i, c in enumerate(body) if c in "\r\n"]
+    assert list(_task_starts(body)) == [s for s in starts if _MAYBE_TASK.match(body, s)]
