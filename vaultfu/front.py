@@ -152,6 +152,61 @@ def _refuse_anchors(block: Block, path: str) -> None:
             )
 
 
+_TAGGED = re.compile(r"(?:^|[\s\[\{,:-])!", re.MULTILINE)
+_NOT_PLAIN = object()
+_STR, _NULL, _BOOL, _INT = (f"tag:yaml.org,2002:{t}" for t in ("str", "null", "bool", "int"))
+_SEQ, _MAP = "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+
+
+class _NotPlain(Exception):
+    pass
+
+
+def _plain_value(node: Any) -> Any:
+    """A composed node's value, built as the loader's constructor builds it, for the values
+    properties hold: text, null, true/false, whole numbers, lists and maps of them."""
+    tag, kind = node.tag, node.id  # id: "scalar", "sequence" or "mapping"
+    if kind == "scalar":
+        if tag == _STR:
+            return node.value
+        if tag == _NULL:
+            return None
+        if tag == _BOOL and node.value.lower() in ("true", "false"):
+            return node.value.lower() == "true"
+        if tag == _INT and _DECIMAL.fullmatch(node.value):
+            return int(node.value)
+    elif tag == _SEQ and kind == "sequence":
+        return [_plain_value(item) for item in node.value]
+    elif tag == _MAP and kind == "mapping":
+        found = {}
+        for key, value in node.value:
+            if key.id != "scalar" or key.value in found:
+                raise _NotPlain  # a key that is no scalar, or a duplicate: the loader says why
+            found[key.value] = (_plain_value(key), _plain_value(value))
+        return dict(found.values())
+    raise _NotPlain  # anything else (a float, `0x1F`, `!!binary`, `!!merge`, `!foo`): the loader
+
+
+_DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+
+
+def _plain_load(text: str, loader: type[Any]) -> Any:
+    """The frontmatter's value from PyYAML's C composer, its nodes turned into values here:
+    the loader's Python constructor costs as much again as the C parser. Anything but plain
+    values gives _NOT_PLAIN, and the whole loader reads it (a property test holds the two equal)."""
+    parser = loader(text)
+    try:
+        node = parser.get_single_node()
+    finally:
+        parser.dispose()
+    if node is None:
+        return None
+    try:
+        return _plain_value(node)
+    except (_NotPlain, RecursionError):
+        return _NOT_PLAIN
+
+
 def load_frontmatter(block: Block, path: str) -> dict[str, Any] | None:
     """The frontmatter's mapping, or None when it holds none (a `---` rule with prose, or
     nothing). A list where properties belong is an error."""
@@ -160,7 +215,9 @@ def load_frontmatter(block: Block, path: str) -> dict[str, Any] | None:
     loader, handler = _yaml12()
     try:
         _refuse_anchors(block, path)
-        data = handler.load(block.yaml, Loader=loader)
+        data = _plain_load(block.yaml, loader)
+        if data is _NOT_PLAIN:
+            data = handler.load(block.yaml, Loader=loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = block.first_line + mark.line if mark else None
@@ -174,6 +231,11 @@ def load_frontmatter(block: Block, path: str) -> dict[str, Any] | None:
     except yaml.YAMLError as exc:
         first = str(exc).splitlines()[0] if str(exc) else "is not valid YAML"
         raise NoteError(path, None, f"frontmatter is not valid YAML: {first}") from None
+    except (ValueError, KeyError, TypeError, OverflowError):  # `!!int x`, `!!bool maybe`, …
+        tagged = _TAGGED.search(block.yaml)
+        line = block.first_line + (count_breaks(block.yaml, tagged.start()) if tagged else 0)
+        message = "frontmatter has a value its `!!` tag cannot hold; remove the tag"
+        raise NoteError(path, line, message) from None
     if isinstance(data, list):
         raise NoteError(
             path, block.first_line, "frontmatter is a list; properties are written `key: value`"
