@@ -110,9 +110,7 @@ def prepare(
 
     def text_of(rel: str) -> str:
         if rel not in sources:  # the index came from the cache: read the note now
-            snap = vault.read(root, rel)
-            data = snap.data or b""
-            sources[rel] = Source(snap, decode(data, rel), data.startswith(BOM.encode()))
+            sources[rel] = Source.of(vault.read(root, rel))
         return sources[rel].text
 
     planned = plan_notes(

@@ -7,6 +7,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 from . import cache, vault
@@ -19,11 +20,22 @@ from .notes import candidate_text, parse_text, person_from
 
 @dataclass(frozen=True)
 class Source:
-    """An interview note as read: the bytes a write must still find, and its text."""
+    """An interview note as read: the bytes a write must still find, and its text (decoded
+    when first asked for: only the notes vaultfu edits need it, and a vault of thousands of
+    interview notes would otherwise hold each one twice)."""
 
     snapshot: vault.Snapshot
-    text: str  # without the BOM
     bom: bool
+
+    @classmethod
+    def of(cls, snapshot: vault.Snapshot) -> Source:
+        data = snapshot.data or b""
+        return cls(snapshot, data.startswith(BOM.encode()))
+
+    @cached_property
+    def text(self) -> str:
+        """The note's text, without the BOM (it was decoded once already when it was read)."""
+        return decode(self.snapshot.data or b"", self.snapshot.rel)
 
     def encode(self, text: str) -> bytes:
         return ((BOM if self.bom else "") + text).encode("utf-8")
@@ -141,8 +153,7 @@ def read_entry(root: Path, config: Config, rel: str, hashing: bool = False) -> E
     if not found or text is None:
         return Entry(key, digest)
     interview, lesser = found
-    bom = data.startswith(BOM.encode())
-    return Entry(key, digest, interview, lesser, Source(snap, text, bom))
+    return Entry(key, digest, interview, lesser, Source.of(snap))
 
 
 Shipped = tuple[str, Key, str, Interview | None, tuple[Problem, ...], bytes | None]
@@ -166,8 +177,7 @@ def _unpack_chunk(root: Path, data: bytes) -> list[tuple[str, Entry]]:
     for rel, key, digest, interview, problems, raw in cache.unpack(data, list[Shipped]):
         source = None
         if raw is not None:
-            snapshot = vault.Snapshot(rel, raw, *key)
-            source = Source(snapshot, decode(raw, rel), raw.startswith(BOM.encode()))
+            source = Source.of(vault.Snapshot(rel, raw, *key))
         found.append((rel, Entry(key, digest, interview, problems, source)))
     return found
 
@@ -344,12 +354,13 @@ class Index:
                     sources[rel] = entry.source
         loaded = Loaded(tuple(interviews), tuple(problems), self._names, sources)
         resolved = []
+        people: dict[str, Person] = {}  # each linked person resolved once in this pass
         for note in interviews:
             memo = self._resolved.get(note.path)
             if memo is not None and memo[0] is note and memo[1] == self._stamp:
                 resolved.append(memo[2])
                 continue
-            (done,) = resolve_people(self.root, loaded, [note], self.person_data)
+            (done,) = resolve_people(self.root, loaded, [note], self.person_data, people)
             self._resolved[note.path] = (note, self._stamp, done)
             resolved.append(done)
         return replace(loaded, interviews=tuple(resolved))
@@ -410,9 +421,11 @@ def resolve_people(
     loaded: Loaded,
     notes: Iterable[Interview],
     person_data: Callable[[str], PersonData] | None = None,
+    cache: dict[str, Person] | None = None,
 ) -> Iterable[Interview]:
-    """Fill in `[[Person note]]` links from the person notes' frontmatter."""
-    cache: dict[str, Person] = {}
+    """Fill in `[[Person note]]` links from the person notes' frontmatter. `cache`: the people
+    already resolved against the same notes (shared by the calls of one `Index.loaded`)."""
+    cache = {} if cache is None else cache
     fetch = person_data or (lambda rel: read_person(root, rel))
 
     def resolve(person: Person) -> Person:
