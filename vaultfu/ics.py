@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Iterable
+from typing import Any
 
 from .model import Action, Interview
 
@@ -74,4 +75,20 @@ def calendar(
         event.add("description", note.path)
         cal.add_component(event)
     cal.add_missing_timezones()
+    _one_rdate_each(cal)
     return bytes(cal.to_ical())
+
+
+def _one_rdate_each(cal: Any) -> None:
+    """Each transition of a VTIMEZONE as its own RDATE line. icalendar writes them as one
+    RDATE with many dates, which RFC 5545 allows, but ical.js (Thunderbird's and Nextcloud's
+    parser) reads only the first date of each RDATE: an interview in summer time moved by an
+    hour there (tests/test_icaljs.py)."""
+    for zone in cal.walk("VTIMEZONE"):
+        for part in zone.subcomponents:
+            found = part.pop("RDATE", None)
+            if found is None:
+                continue
+            for value in found if isinstance(found, list) else [found]:
+                for when in value.dts:
+                    part.add("rdate", when.dt)
