@@ -221,7 +221,7 @@ def test_the_process_pool_reads_exactly_what_one_process_reads(sample: Vault) ->
     """A first read with the process pool (its workers send msgpack, each note's text decoded
     again from its bytes) gives the same entries as a read in one process: interviews with
     tasks and drafts, a BOM, CRLF, a broken note, a UTF-16 one, person notes, plain notes."""
-    from vaultfu.index import PARALLEL_FROM, Index
+    from vaultfu.index import PARALLEL_FROM, Index, read_person
 
     for i in range(PARALLEL_FROM):
         sample.write(f"Notes/{i:03}.md", f"---\ntags: [x]\n---\n# {i}\n- [ ] plain {i}\n")
@@ -243,3 +243,8 @@ def test_the_process_pool_reads_exactly_what_one_process_reads(sample: Vault) ->
     assert sum(1 for e in found if e.source and e.source.bom) == 1
     assert any(e.interview.drafts for e in found if e.interview)
     assert any(e.problems for e in pooled.entries.values())
+    # person notes are read with the rest: the same fields a later read of the note gives
+    people = {rel: e.person[0] for rel, e in pooled.entries.items() if e.person}
+    assert {"People/Jane Doe.md", "People/Bob Smith.md"} <= set(people)
+    assert people == {rel: read_person(sample.root, rel) for rel in people}
+    assert people["People/Jane Doe.md"]["email"] == "jane.doe@acme.example"

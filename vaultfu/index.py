@@ -71,6 +71,9 @@ class Loaded:
         return min(candidates, key=lambda p: (p.count("/"), len(p), p))
 
 
+PersonData = dict[str, str] | None
+
+
 @dataclass(frozen=True)
 class Entry:
     """What one note said when it was last read: kept so that unchanged notes are not read
@@ -81,9 +84,9 @@ class Entry:
     interview: Interview | None = None
     problems: tuple[Problem, ...] = ()
     source: Source | None = None  # interview notes only
+    person: tuple[PersonData, ...] = ()  # (its contact fields,) when read as a person note
 
 
-PersonData = dict[str, str] | None
 Key = tuple[int, int]  # (size, mtime_ns)
 
 
@@ -151,12 +154,14 @@ def read_entry(root: Path, config: Config, rel: str, hashing: bool = False) -> E
     except NoteError as exc:  # only notes that name the type are read: report it
         return Entry(key, digest, problems=(Problem(exc.path, exc.line, exc.message),))
     if not found or text is None:
-        return Entry(key, digest)
+        return Entry(key, digest, person=_maybe_person(rel, data))
     interview, lesser = found
     return Entry(key, digest, interview, lesser, Source.of(snap))
 
 
-Shipped = tuple[str, Key, str, Interview | None, tuple[Problem, ...], bytes | None]
+Shipped = tuple[
+    str, Key, str, Interview | None, tuple[Problem, ...], bytes | None, tuple[PersonData, ...]
+]
 
 
 def _read_chunk(job: tuple[Path, Config, list[str]]) -> bytes:
@@ -168,17 +173,19 @@ def _read_chunk(job: tuple[Path, Config, list[str]]) -> bytes:
     for rel in rels:
         entry = read_entry(root, config, rel)
         data = entry.source.snapshot.data if entry.source else None
-        shipped.append((rel, entry.key, entry.digest, entry.interview, entry.problems, data))
+        shipped.append(
+            (rel, entry.key, entry.digest, entry.interview, entry.problems, data, entry.person)
+        )
     return cache.pack(shipped)
 
 
 def _unpack_chunk(root: Path, data: bytes) -> list[tuple[str, Entry]]:
     found = []
-    for rel, key, digest, interview, problems, raw in cache.unpack(data, list[Shipped]):
+    for rel, key, digest, interview, problems, raw, person in cache.unpack(data, list[Shipped]):
         source = None
         if raw is not None:
             source = Source.of(vault.Snapshot(rel, raw, *key))
-        found.append((rel, Entry(key, digest, interview, problems, source)))
+        found.append((rel, Entry(key, digest, interview, problems, source, person)))
     return found
 
 
@@ -199,6 +206,7 @@ class Index:
         self.entries: dict[str, Entry] = {}
         self.skip = vault.templates_folder(root) + "/"  # Obsidian templates are not notes
         self.people: dict[str, tuple[tuple[int, int], PersonData]] = {}  # person notes read
+        self._read_people: dict[str, tuple[Key, PersonData]] = {}  # read by a full refresh
         self.dirty = False  # changed since the cache was read
         self._order: list[str] | None = None  # sorted paths, while no note comes or goes
         self._names: dict[str, list[str]] = {}
@@ -230,6 +238,8 @@ class Index:
             for rel, entry in self._read_all(todo, progress):
                 old = self.entries.get(rel)
                 self.entries[rel] = entry
+                if entry.person:  # read with the rest: `person_data` need not read it again
+                    self._read_people[rel] = (entry.key, entry.person[0])
                 if old is None or old.digest != entry.digest or not self.hashing:
                     changed.add(rel)
             for rel in set(self.entries) - set(seen):
@@ -372,7 +382,8 @@ class Index:
         known = self.people.get(rel)
         if known is not None and known[0] == key:
             return known[1]
-        data = read_person(self.root, rel)
+        early = self._read_people.pop(rel, None)
+        data = early[1] if early is not None and early[0] == key else read_person(self.root, rel)
         self.people[rel] = (key, data)
         self.dirty = True
         return data
@@ -402,16 +413,33 @@ def read_person(root: Path, rel: str) -> PersonData:
     """The contact fields of a person note's frontmatter (None when it has none)."""
     try:
         snap = vault.read(root, rel)
-        text = decode(snap.data or b"", rel)
-        block = find_frontmatter(text)
-        data = load_frontmatter(block, rel) if block else None
-    except (NoteError, OSError):
+    except OSError:
         return None
-    if data is None:
+    return person_fields(rel, snap.data or b"")
+
+
+def _maybe_person(rel: str, data: bytes) -> tuple[PersonData, ...]:
+    """A note that looks like a person note (an email or a phone near its top) has its contact
+    fields read with the rest of the vault, in the pool: (fields,), else ()."""
+    head = data[:2048]
+    if head[:3] in (b"---", BOM.encode()[:3]) and (b"email" in head or b"phone" in head):
+        return (person_fields(rel, data),)
+    return ()
+
+
+def person_fields(rel: str, data: bytes) -> PersonData:
+    """The contact fields of a person note's bytes (None when it has none)."""
+    try:
+        text = decode(data, rel)
+        block = find_frontmatter(text)
+        fields = load_frontmatter(block, rel) if block else None
+    except NoteError:
+        return None
+    if fields is None:
         return None
     return {
         k: str(v).strip()
-        for k, v in data.items()
+        for k, v in fields.items()
         if k in ("email", "phone", "title", "linkedin") and isinstance(v, str | int)
     }
 
