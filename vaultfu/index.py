@@ -422,7 +422,7 @@ def _maybe_person(rel: str, data: bytes) -> tuple[PersonData, ...]:
     """A note that looks like a person note (an email or a phone near its top) has its contact
     fields read with the rest of the vault, in the pool: (fields,), else ()."""
     head = data[:2048]
-    if head[:3] in (b"---", BOM.encode()[:3]) and (b"email" in head or b"phone" in head):
+    if head[:3] in (b"---", BOM.encode()) and (b"email" in head or b"phone" in head):
         return (person_fields(rel, data),)
     return ()
 
