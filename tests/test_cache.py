@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import signal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -217,11 +219,10 @@ def test_every_interview_reads_back_from_the_cache_as_it_was(tmp_path: Path) -> 
     assert seen >= 300
 
 
-def test_the_process_pool_reads_exactly_what_one_process_reads(sample: Vault) -> None:
-    """A first read with the process pool (its workers send msgpack, each note's text decoded
-    again from its bytes) gives the same entries as a read in one process: interviews with
-    tasks and drafts, a BOM, CRLF, a broken note, a UTF-16 one, person notes, plain notes."""
-    from vaultfu.index import PARALLEL_FROM, Index, read_person
+def _many_kinds(sample: Vault) -> list[str]:
+    """A vault large enough for the children: interviews with tasks and drafts, a BOM, CRLF,
+    a broken note, a UTF-16 one, person notes, plain notes. Returns its notes."""
+    from vaultfu.index import PARALLEL_FROM
 
     for i in range(PARALLEL_FROM):
         sample.write(f"Notes/{i:03}.md", f"---\ntags: [x]\n---\n# {i}\n- [ ] plain {i}\n")
@@ -233,18 +234,72 @@ def test_the_process_pool_reads_exactly_what_one_process_reads(sample: Vault) ->
     run(sample.root, today=TODAY, clock=TODAY, write=True)  # tasks and drafts written
     rels = [rel for rel, _ in disk.scan(sample.root, [])]
     assert len(rels) > PARALLEL_FROM + 10
+    return rels
+
+
+def _serial_and_forked(sample: Vault) -> tuple[dict[str, Any], dict[str, Any]]:
+    from vaultfu.index import Index
+
     config = disk.read_config(sample.root)
     serial = Index(sample.root, config)
     serial.refresh()
-    pooled = Index(sample.root, config, parallel=True)
-    pooled.refresh()
-    assert pooled.entries == serial.entries
-    found = [e for e in pooled.entries.values() if e.interview is not None]
+    forked = Index(sample.root, config, parallel=True)
+    forked.refresh()
+    return serial.entries, forked.entries
+
+
+def test_the_children_read_exactly_what_one_process_reads(sample: Vault) -> None:
+    """A first read shared with child processes (they send msgpack, each note's text decoded
+    again from its bytes) gives the same entries as a read in one process."""
+    from vaultfu.index import read_person
+
+    _many_kinds(sample)
+    serial, forked = _serial_and_forked(sample)
+    assert forked == serial
+    found = [e for e in forked.values() if e.interview is not None]
     assert sum(1 for e in found if e.source and e.source.bom) == 1
     assert any(e.interview.drafts for e in found if e.interview)
-    assert any(e.problems for e in pooled.entries.values())
+    assert any(e.problems for e in forked.values())
     # person notes are read with the rest: the same fields a later read of the note gives
-    people = {rel: e.person[0] for rel, e in pooled.entries.items() if e.person}
+    people = {rel: e.person[0] for rel, e in forked.items() if e.person}
     assert {"People/Jane Doe.md", "People/Bob Smith.md"} <= set(people)
     assert people == {rel: read_person(sample.root, rel) for rel in people}
     assert people["People/Jane Doe.md"]["email"] == "jane.doe@acme.example"
+
+
+def test_a_child_that_dies_has_its_share_read_by_the_parent(
+    sample: Vault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A child killed before it sends anything (the OOM killer, a kill) costs only time."""
+    from vaultfu import index
+
+    _many_kinds(sample)
+    monkeypatch.setattr(index, "_read_share", lambda *a: os.kill(os.getpid(), signal.SIGKILL))
+    monkeypatch.setattr(index, "_cores", lambda: 3)  # two children, both killed
+    serial, forked = _serial_and_forked(sample)
+    assert forked == serial
+
+
+def test_an_interrupted_read_leaves_no_child_behind(
+    sample: Vault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C during a first read (here: raised by the progress callback) stops the children
+    and waits for them; none is left running or as a zombie."""
+    from vaultfu import index
+
+    _many_kinds(sample)
+    monkeypatch.setattr(index, "_cores", lambda: 2)  # children even on a machine of one core
+    before = _children()
+
+    def interrupt(done: int, total: int) -> None:
+        assert _children() - before  # the children are running
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        index.load(sample.root, disk.read_config(sample.root), cache=False, progress=interrupt)
+    assert _children() == before
+
+
+def _children() -> set[str]:
+    me = os.getpid()
+    return set(Path(f"/proc/{me}/task/{me}/children").read_text().split())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -164,14 +165,13 @@ Shipped = tuple[
 ]
 
 
-def _read_chunk(job: tuple[Path, Config, list[str]]) -> bytes:
-    """A pool worker's share, sent back as msgpack: values only (10,000 interview notes: 8 MB
-    and 0.14 s to make and take, against 71 MB and 0.69 s as a pickle of the entries with their
+def _read_share(root: Path, config: Config, rels: list[str], hashing: bool) -> bytes:
+    """A child's share, sent back as msgpack: values only (10,000 interview notes: 8 MB and
+    0.14 s to make and take, against 71 MB and 0.69 s as a pickle of the entries with their
     texts). A note's text is not sent: it is decoded from its bytes when an edit needs it."""
-    root, config, rels = job
     shipped: list[Shipped] = []
     for rel in rels:
-        entry = read_entry(root, config, rel)
+        entry = read_entry(root, config, rel, hashing)
         data = entry.source.snapshot.data if entry.source else None
         shipped.append(
             (rel, entry.key, entry.digest, entry.interview, entry.problems, data, entry.person)
@@ -179,7 +179,7 @@ def _read_chunk(job: tuple[Path, Config, list[str]]) -> bytes:
     return cache.pack(shipped)
 
 
-def _unpack_chunk(root: Path, data: bytes) -> list[tuple[str, Entry]]:
+def _unpack_share(root: Path, data: bytes) -> list[tuple[str, Entry]]:
     found = []
     for rel, key, digest, interview, problems, raw, person in cache.unpack(data, list[Shipped]):
         source = None
@@ -187,6 +187,57 @@ def _unpack_chunk(root: Path, data: bytes) -> list[tuple[str, Entry]]:
             source = Source.of(vault.Snapshot(rel, raw, *key))
         found.append((rel, Entry(key, digest, interview, problems, source, person)))
     return found
+
+
+def _cores() -> int:
+    """The cores this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def _fork_shares(
+    root: Path, config: Config, rels: list[str], count: int, hashing: bool
+) -> list[tuple[int, int]]:
+    """Fork a child for each share of `rels` but the first (every `count`-th note from the
+    share's number: interview notes sit together in a folder, and a run of neighbours would
+    leave one process with nearly all the parsing); each sends its entries back on a pipe as
+    msgpack (see `_read_share`). Returns (pid, read end) for each child.
+
+    A plain fork, not a `concurrent.futures` pool: the parent reads its own share meanwhile
+    instead of waiting, and a child that fails only costs its share being read again."""
+    children = []
+    for share in range(1, count):
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns, never runs the parent's exit handlers
+            code = 1
+            try:
+                os.close(read_end)
+                data = _read_share(root, config, rels[share::count], hashing)
+                with open(write_end, "wb") as pipe:
+                    pipe.write(data)
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(write_end)
+        children.append((pid, read_end))
+    return children
+
+
+def _collect(pid: int, pipe: int, kill: bool = False) -> bytes | None:
+    """What a child sent, once it exited well; None when it failed (or is stopped by `kill`)."""
+    data = None
+    try:
+        if kill:
+            os.kill(pid, signal.SIGKILL)
+        else:
+            with open(pipe, "rb", closefd=False) as stream:
+                data = stream.read()
+    finally:
+        os.close(pipe)
+        _, status = os.waitpid(pid, 0)
+    return data if os.waitstatus_to_exitcode(status) == 0 else None
 
 
 class Index:
@@ -273,29 +324,42 @@ class Index:
     def _read_all(
         self, rels: list[str], progress: Progress | None = None
     ) -> Iterable[tuple[str, Entry]]:
-        tell = progress or (lambda done, total: None)
-        if not self.parallel or len(rels) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
-            out = []
-            for number, rel in enumerate(rels, 1):
-                out.append((rel, read_entry(self.root, self.config, rel, self.hashing)))
-                if number % 100 == 0 or number == len(rels):
-                    tell(number, len(rels))
-            return out
-        import concurrent.futures
-        import multiprocessing
+        """Read and parse `rels`: a cold vault on every core (see `_fork_shares`), else here."""
+        total, shown = len(rels), 0
 
-        workers = min(os.cpu_count() or 2, 8)
-        # every n-th note to each job, not runs of neighbours: interview notes sit together in a
-        # folder, and a run of them would leave one worker with nearly all the parsing
-        count = workers * 4
-        jobs = [(self.root, self.config, rels[i::count]) for i in range(count)]
-        context = multiprocessing.get_context("fork")
-        found: list[tuple[str, Entry]] = []
-        with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
-            for chunk in pool.map(_read_chunk, jobs):
-                found += _unpack_chunk(self.root, chunk)
-                tell(len(found), len(rels))
-        return found
+        def tell(done: int) -> None:
+            nonlocal shown
+            if progress is not None and done > shown:
+                shown = done
+                progress(done, total)
+
+        count = min(_cores(), 8) if self.parallel and hasattr(os, "fork") else 1
+        if count < 2 or total < PARALLEL_FROM:
+            count = 1
+        children = _fork_shares(self.root, self.config, rels, count, self.hashing)
+        out: list[tuple[str, Entry]] = []
+        try:
+            for number, rel in enumerate(rels[0::count], 1):  # this process reads a share too
+                out.append((rel, read_entry(self.root, self.config, rel, self.hashing)))
+                if number % 100 == 0:
+                    tell(min(number * count, total - count + 1))
+            for share, (pid, pipe) in enumerate(children, 1):
+                data = _collect(pid, pipe)
+                found = None if data is None else _unpack_share(self.root, data)
+                if found is None or len(found) != len(rels[share::count]):
+                    # a child that failed (killed, out of memory): its share is read here
+                    found = [
+                        (rel, read_entry(self.root, self.config, rel, self.hashing))
+                        for rel in rels[share::count]
+                    ]
+                out += found
+                tell(len(out))
+            children = []
+        finally:
+            for pid, pipe in children:  # interrupted: no child is left behind
+                _collect(pid, pipe, kill=True)
+        tell(total)
+        return out
 
     # -- the cache: outside the vault, safe to delete, never the source of truth ------------
 
