@@ -303,3 +303,21 @@ def test_an_interrupted_read_leaves_no_child_behind(
 def _children() -> set[str]:
     me = os.getpid()
     return set(Path(f"/proc/{me}/task/{me}/children").read_text().split())
+
+
+def test_a_person_note_whose_email_is_past_its_first_2_kb_is_still_read(sample: Vault) -> None:
+    """The children look for contact fields in a note's first 2 KB only; a person note with a
+    long frontmatter is read when the link to it is resolved, with the same result."""
+    from vaultfu.index import PARALLEL_FROM, load
+
+    for i in range(PARALLEL_FROM):  # enough notes for the children
+        sample.write(f"Notes/{i:03}.md", f"# {i}\n")
+    about = "".join(f"  - topic {i}\n" for i in range(300))
+    sample.write(
+        "People/Jane Doe.md",
+        f"---\ntopics:\n{about}email: jane.long@acme.example\n---\nMet at the onsite.\n",
+    )
+    assert (sample.root / "People/Jane Doe.md").stat().st_size > 4096
+    loaded = load(sample.root, disk.read_config(sample.root), cache=False)
+    emails = {p.email for i in loaded.interviews for p in i.interviewers if p.name == "Jane Doe"}
+    assert emails == {"jane.long@acme.example"}

@@ -7,8 +7,17 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
-from vaultfu.body import parse_structure, parse_task_text, split_task
+from vaultfu.body import (
+    _BLOCK_LINK,
+    _FIELDS,
+    TaskText,
+    parse_structure,
+    parse_task_text,
+    split_task,
+)
 from vaultfu.model import TaskStatus
 
 D = dt.date(2026, 11, 20)
@@ -76,3 +85,84 @@ def test_nested_and_quoted_task_lines_are_tasks() -> None:
         ("vf-aaaaaaaaaa", TaskStatus.DONE),
         ("vf-bbbbbbbbbb", TaskStatus.OPEN),
     ]
+
+
+def split_from_the_start(rest: str) -> TaskText:
+    """The reference for `split_task`: each field's pattern searched from the start of the
+    text, as the plugin's own regexes run, with no window."""
+    end = len(rest.rstrip())
+    fields: dict[str, tuple[str, int, int]] = {}
+    tags: list[tuple[int, int]] = []
+    link = _BLOCK_LINK.search(rest, 0, end)
+    if link:
+        fields["block_link"] = (link.group(0).strip(), link.start() + 1, link.end())
+        end = len(rest[: link.start()].rstrip())
+    for _ in range(21):
+        matched = False
+        for name, pattern in _FIELDS:
+            found = pattern.search(rest, 0, end)
+            if not found:
+                continue
+            matched = True
+            if name == "tag":
+                tags.insert(0, (found.start(), found.end()))
+            else:
+                group = 1 if pattern.groups else 0
+                fields[name] = (found.group(group).strip(), found.start(group), found.end(group))
+            end = len(rest[: found.start()].rstrip())
+        if not matched:
+            break
+    text = rest[:end].strip()
+    trailing = " ".join(rest[a:b] for a, b in tags)
+    description = f"{text} {trailing}" if text and trailing else text or trailing
+    return TaskText(description, end, fields, tuple(tags))
+
+
+PIECES = st.sampled_from(
+    [
+        "Call",
+        "Jane",
+        " ",
+        "  ",
+        "\t",
+        "#",
+        "#work",
+        "#a#b",
+        "x#y",
+        "📅",
+        "📅 2026-11-20",
+        "📆2026-11-20",
+        "🗓\ufe0f 2026-11-20",
+        "⏳ 2026-11-21",
+        "✅ 2026-11-22",
+        "❌ 2026-02-30",
+        "🛫 2026-11-01",
+        "➕ 2026-10-01",
+        "🔁 every week",
+        "🔁",
+        "🏁 delete",
+        "🆔 vf-0123456789",
+        "🆔",
+        "⛔ abc, def",
+        "⛔ abc,",
+        "🔺",
+        "⏫\ufe0f",
+        "🔽",
+        "^blk-1",
+        " ^blk",
+        "[[#Draft — x|draft]]",
+        "·",
+        "2026-11-20",
+        ",",
+    ]
+)
+
+
+@settings(max_examples=4000, deadline=None)
+@given(st.lists(PIECES, max_size=12).map("".join))
+@example(" Call Jane #waiting 📅 2026-11-20 #work 🆔 vf-1 ^blk")
+@example("📅 2026-11-20📅 2026-11-21")
+def test_each_field_is_looked_for_only_where_it_can_start(rest: str) -> None:
+    """Searching a field's pattern from the last of its symbols finds what a search from the
+    start finds, on generated task texts."""
+    assert split_task(rest) == split_from_the_start(rest)

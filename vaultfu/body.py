@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import hashlib
 import re
@@ -93,11 +94,14 @@ def split_task(rest: str) -> TaskText:
         fields["block_link"] = (link.group(0).strip(), link.start() + 1, link.end())
         end = len(rest[: link.start()].rstrip())
     present = set(_SYMBOLS.findall(rest))
-    tried = [(n, p) for n, p in _FIELDS if not _NEEDS[n].isdisjoint(present)]
+    tried = [(n, p, _NEEDS[n] & present) for n, p in _FIELDS if not _NEEDS[n].isdisjoint(present)]
     for _ in range(21):  # the plugin's own bound on the passes
         matched = False
-        for name, pattern in tried:
-            found = pattern.search(rest, 0, end)
+        for name, pattern, symbols in tried:
+            # a field's match starts at one of its symbols, which its value cannot hold: at the
+            # last of them before `end`, the only place a search from the start could find it
+            at = max(rest.rfind(symbol, 0, end) for symbol in symbols)
+            found = pattern.search(rest, at, end) if at != -1 else None
             if not found:
                 continue
             matched = True
@@ -298,41 +302,71 @@ def draft_mark(ident: str, due: dt.date, facts: str, written: str) -> str:
 def section_hash(section: str) -> str:
     """A hash of a draft section (its heading to the line before its mark), whatever the
     note's line endings."""
-    lines = [line.rstrip("\r\n") for line in _LINES.findall(section)]
-    text = "\n".join(lines).rstrip("\n")
+    text = section.replace("\r\n", "\n").replace("\r", "\n").rstrip("\n")
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
 
 
 def find_drafts(body: str, body_line: int) -> tuple[DraftMark, ...]:
-    """vaultfu's draft sections in a body: each from its `## ` heading to its mark."""
+    """vaultfu's draft sections in a body: each from the nearest `## ` or `### ` heading above
+    its mark to the line before the mark, a line that holds the mark alone (with whitespace).
+    Only the marks are looked for, and the headings above them: a body is not split into lines
+    (a property test holds this to a line-by-line reading)."""
     if "%% vaultfu draft " not in body:
         return ()
-    lines = _LINES.findall(body)
     found: list[DraftMark] = []
-    for index, line in enumerate(lines):
-        mark = _MARK.fullmatch(line.strip())
-        if not mark:
-            continue
-        start = next((i for i in range(index - 1, -1, -1) if _DRAFT_HEADING.match(lines[i])), None)
-        if start is None:
+    headings: list[int] | None = None  # where each line that may start a section starts
+    counted = [0, 0]  # an offset and the line breaks before it: lines counted onwards from it
+
+    def line_at(offset: int) -> int:
+        if offset < counted[0]:
+            counted[:] = [0, 0]
+        counted[:] = [offset, counted[1] + count_breaks(body, offset, counted[0])]
+        return counted[1]
+
+    for mark in _MARK.finditer(body):
+        start = max(body.rfind("\n", 0, mark.start()), body.rfind("\r", 0, mark.start())) + 1
+        after = _ONE_BREAK.search(body, mark.end())
+        end = after.start() if after else len(body)
+        if body[start : mark.start()].strip() or body[mark.end() : end].strip():
+            continue  # the mark shares its line with something else
+        if headings is None:
+            headings = _section_starts(body)
+        above = bisect.bisect_left(headings, start) - 1  # the nearest heading line above
+        if above < 0:
             continue
         try:
             due = dt.date.fromisoformat(mark.group(2))
         except ValueError:
             continue
-        written = section_hash("".join(lines[start:index]))
+        head = headings[above]
+        head_end = _ONE_BREAK.search(body, head)
         found.append(
             DraftMark(
                 id=mark.group(1),
                 due=due,
                 facts=mark.group(3),
-                start=body_line + start,
-                end=body_line + index,
-                intact=written == mark.group(4),
-                heading=lines[start].lstrip("#").strip(),
+                start=body_line + line_at(head),
+                end=body_line + line_at(start),
+                intact=section_hash(body[head:start]) == mark.group(4),
+                heading=body[head : head_end.start() if head_end else len(body)]
+                .lstrip("#")
+                .strip(),
             )
         )
     return tuple(found)
+
+
+def _section_starts(body: str) -> list[int]:
+    """Where each line that starts `## ` or `### ` starts, in order: found from each `## ` in
+    the body (a regex that tries every position is many times slower)."""
+    starts = []
+    at = body.find("## ")
+    while at != -1:
+        start = at - 1 if at and body[at - 1] == "#" else at  # `### ` or `## `
+        if start == 0 or body[start - 1] in "\r\n":
+            starts.append(start)
+        at = body.find("## ", at + 3)
+    return starts
 
 
 # ---------------------------------------------------------------------------------------------

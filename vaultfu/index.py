@@ -142,11 +142,11 @@ def read_entry(root: Path, config: Config, rel: str, hashing: bool = False) -> E
     data = snap.data
     key = (snap.size, snap.mtime_ns)
     digest = snap.digest if hashing else ""
-    word = config.type_value.encode().lower()
     if rel == config.agenda.replace("\\", "/"):
         return Entry(key, digest)
     refused = _refusal(rel, snap.size)
     if refused is not None:  # said only of notes that may be interviews
+        word = config.type_value.encode().lower()
         problems = (Problem(printable(rel), None, refused),) if word in data[:4096].lower() else ()
         return Entry(key, digest, problems=problems)
     try:
@@ -483,9 +483,11 @@ def read_person(root: Path, rel: str) -> PersonData:
 
 
 def _maybe_person(rel: str, data: bytes) -> tuple[PersonData, ...]:
-    """A note that looks like a person note (an email or a phone near its top) has its contact
-    fields read with the rest of the vault, in the pool: (fields,), else ()."""
-    head = data[:2048]
+    """A note that looks like a person note (an email or a phone in its frontmatter) has its
+    contact fields read with the rest of the vault: (fields,), else (). Only the first 2 KB
+    are looked at: a person note it misses is read when a link to it is resolved."""
+    end = data.find(b"\n---", 3, 2048)  # its frontmatter, or so (a miss is read later)
+    head = data[: end if end != -1 else 2048]
     if head[:3] in (b"---", BOM.encode()) and (b"email" in head or b"phone" in head):
         return (person_fields(rel, data),)
     return ()
