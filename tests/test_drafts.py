@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from vaultfu import vault
@@ -102,7 +103,7 @@ def test_status_check_reminds_of_news_and_final_round_asks_for_anything_else(
     assert "recent Acme Corp news" in final
     assert "anything else you need from me" in final
     assert "Friday 4 December" in final and "Friday 20 November" in final
-    not_final = Interview(**{**FULL.__dict__, "final_round": False})
+    not_final = msgspec.structs.replace(FULL, final_round=False)
     plain = draft_section(
         action(Kind.STATUS_CHECK, person), not_final, template(Kind.STATUS_CHECK, tmp_path), "A"
     )

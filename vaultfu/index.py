@@ -7,9 +7,12 @@ import re
 import signal
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+
+import msgspec
+from msgspec.structs import replace
 
 from . import cache, vault
 from .config import Config
@@ -42,14 +45,13 @@ class Source:
         return ((BOM if self.bom else "") + text).encode("utf-8")
 
 
-@dataclass(frozen=True)
-class Loaded:
+class Loaded(msgspec.Struct, frozen=True):
     """What the vault says: its interviews, the notes vaultfu could not read, its note names."""
 
     interviews: tuple[Interview, ...]
     problems: tuple[Problem, ...]
     names: dict[str, list[str]]  # casefolded note name → paths, for links
-    sources: dict[str, Source] = field(default_factory=dict)  # interview notes only
+    sources: dict[str, Source] = msgspec.field(default_factory=dict)  # interview notes only
 
     def link_for(self, path: str) -> str:
         """How to link a note: its name when that is unique in the vault, else its path."""
@@ -75,8 +77,7 @@ class Loaded:
 PersonData = dict[str, str] | None
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(msgspec.Struct, frozen=True):
     """What one note said when it was last read: kept so that unchanged notes are not read
     again (the watcher, the periodic rescan)."""
 

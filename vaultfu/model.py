@@ -1,10 +1,14 @@
-"""The model: frozen values that every other module passes around. No I/O, no presentation."""
+"""The model: frozen values that every other module passes around. No I/O, no presentation.
+
+msgspec Structs, not dataclasses: a frozen dataclass is built field by field through
+`object.__setattr__`, ten times slower, and a vault makes tens of thousands of them."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from enum import Enum
+
+import msgspec
 
 
 class Status(Enum):
@@ -72,8 +76,7 @@ class State(Enum):
     UPCOMING = "upcoming"
 
 
-@dataclass(frozen=True)
-class Person:
+class Person(msgspec.Struct, frozen=True):
     name: str
     email: str | None = None
     phone: str | None = None
@@ -87,8 +90,7 @@ class Person:
         return self.name.split()[0] if self.name.split() else self.name
 
 
-@dataclass(frozen=True)
-class Task:
+class Task(msgspec.Struct, frozen=True):
     """One Obsidian-Tasks-style checklist line."""
 
     line: int  # 1-based line in the file
@@ -107,8 +109,7 @@ class Task:
         return self.id is not None and self.id.startswith("vf-")
 
 
-@dataclass(frozen=True)
-class DraftMark:
+class DraftMark(msgspec.Struct, frozen=True):
     """A draft section vaultfu wrote, found by the mark it keeps on the section's last line."""
 
     id: str  # the follow-up's id
@@ -138,8 +139,7 @@ class Heard(Enum):
         return {"offer": "an offer", "rejected": "a rejection"}.get(self.value, "another round")
 
 
-@dataclass(frozen=True)
-class MailLine:
+class MailLine(msgspec.Struct, frozen=True):
     """A line vaultfu wrote from the mailbox into a note's `## Follow-ups`: a date, who,
     the subject (never the body), and its mark (`%% vaultfu mail HASH WORD %%`)."""
 
@@ -151,8 +151,7 @@ class MailLine:
     line: int
 
 
-@dataclass(frozen=True)
-class Reply:
+class Reply(msgspec.Struct, frozen=True):
     """A message from them on the agenda, with the command that records what it says."""
 
     note: str
@@ -161,8 +160,7 @@ class Reply:
     command: str  # `vaultfu set …` when it reads like a decision the note does not have yet
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(msgspec.Struct, frozen=True):
     path: str
     line: int | None
     message: str
@@ -172,8 +170,7 @@ class Problem:
         return f"{where}: {self.message}"
 
 
-@dataclass(frozen=True)
-class Interview:
+class Interview(msgspec.Struct, frozen=True):
     """The facts of one interview note, validated."""
 
     path: str  # relative to the vault, with "/"
@@ -220,8 +217,7 @@ class Interview:
         return f"{self.company.strip().casefold()}|{self.role.strip().casefold()}"
 
 
-@dataclass(frozen=True)
-class Application:
+class Application(msgspec.Struct, frozen=True):
     key: str
     notes: tuple[Interview, ...]  # sorted by date, oldest first
 
@@ -241,8 +237,7 @@ class Application:
         return max(days) if days else None
 
 
-@dataclass(frozen=True)
-class Action:
+class Action(msgspec.Struct, frozen=True):
     id: str
     kind: Kind
     note: str  # path of the note it belongs to
@@ -267,8 +262,7 @@ class Action:
         return max(0, (today - self.due).days)
 
 
-@dataclass(frozen=True)
-class Waiting:
+class Waiting(msgspec.Struct, frozen=True):
     application: str
     note: str
     company: str
@@ -276,8 +270,7 @@ class Waiting:
     by: dt.date | None  # the date they named, if any
 
 
-@dataclass(frozen=True)
-class Agenda:
+class Agenda(msgspec.Struct, frozen=True):
     today: dt.date
     actions: tuple[Action, ...]  # open actions, sorted by due date
     waiting: tuple[Waiting, ...]
@@ -290,8 +283,7 @@ class Agenda:
 # What a run did
 
 
-@dataclass(frozen=True)
-class Write:
+class Write(msgspec.Struct, frozen=True):
     rel: str
     before: bytes
     after: bytes
@@ -304,8 +296,7 @@ class Write:
         return "".join(difflib.unified_diff(old, new, f"a/{self.rel}", f"b/{self.rel}"))
 
 
-@dataclass(frozen=True)
-class RunResult:
+class RunResult(msgspec.Struct, frozen=True):
     agenda: Agenda
     agenda_path: str
     region: str
