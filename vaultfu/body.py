@@ -7,9 +7,10 @@ import datetime as dt
 import hashlib
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
+
+import msgspec
 
 from .front import count_breaks
 from .model import DraftMark, Heard, MailLine, Problem, Task, TaskStatus
@@ -73,8 +74,7 @@ _BLOCK_LINK = re.compile(r" \^[a-zA-Z0-9-]+\Z")
 _DATES = {"done", "cancelled", "due", "scheduled", "start"}
 
 
-@dataclass(frozen=True)
-class TaskText:
+class TaskText(msgspec.Struct, frozen=True):
     """The text after a task's checkbox, read as the Tasks plugin reads it, with where each
     part sits in that text (so that vaultfu can change one part and keep the others)."""
 
@@ -119,16 +119,14 @@ def split_task(rest: str) -> TaskText:
     return TaskText(description, end, fields, tuple(tags))
 
 
-@dataclass(frozen=True)
-class Heading:
+class Heading(msgspec.Struct, frozen=True):
     level: int
     title: str
     line: int  # 1-based file line
     end: int  # the file line after the heading (a setext heading spans two lines)
 
 
-@dataclass(frozen=True)
-class Structure:
+class Structure(msgspec.Struct, frozen=True):
     tasks: tuple[Task, ...]
     headings: tuple[Heading, ...]
     problems: tuple[Problem, ...]

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
+
+import msgspec
 
 from .errors import NoteError
 
@@ -90,8 +91,7 @@ _CLOSE = re.compile(r"(?<=[\r\n])(?:---|\.\.\.)[ \t]*(?:\r\n|\n|\r(?!\n)|\Z)")
 _ANCHOR_OR_ALIAS = re.compile(r"(?:^|[\s\[\{,:-])[&*]\S", re.MULTILINE)
 
 
-@dataclass(frozen=True)
-class Block:
+class Block(msgspec.Struct, frozen=True):
     """Where the frontmatter sits in the text (BOM removed)."""
 
     yaml: str  # the YAML between the two `---` lines

@@ -7,6 +7,8 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+import msgspec
+
 from .config import Playbook
 from .model import Action, Application, Interview, Problem, Task
 
@@ -20,8 +22,7 @@ class PlanMemo:
     apps: dict[str, Planned] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class Planned:
+class Planned(msgspec.Struct, frozen=True):
     notes: tuple[Interview, ...]
     elsewhere: tuple[Interview, ...]  # the latest notes of the offers and acceptances
     day: dt.date

@@ -11,8 +11,8 @@ import datetime as dt
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
+import msgspec
 from msgspec.structs import replace
 
 from .config import Playbook
@@ -42,8 +42,7 @@ from .offers import Offers, near, offer_day, other_offer
 from .wording import action_text, channel_for
 
 
-@dataclass(frozen=True)
-class Plan:
+class Plan(msgspec.Struct, frozen=True):
     actions: tuple[Action, ...]  # everything that applies, done or open, sorted
     waiting: tuple[Waiting, ...]
     problems: tuple[Problem, ...] = ()  # facts that contradict what the notes say was done

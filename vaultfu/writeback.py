@@ -10,6 +10,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
+import msgspec
+
 from . import safe
 from .agenda import fmt_day
 from .body import parse_structure
@@ -173,8 +175,7 @@ Refresh = tuple[int, str, dt.date]  # (line, words, due) of an open task line of
 Redraft = tuple[int, int, str]  # (first line, last line, new section) of a draft of vaultfu's
 
 
-@dataclass(frozen=True)
-class Ops:
+class Ops(msgspec.Struct, frozen=True):
     """Phase two's edits of one note, decided from its parsed tasks and drafts."""
 
     marks: list[Mark]

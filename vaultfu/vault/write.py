@@ -13,20 +13,20 @@ import stat
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 if TYPE_CHECKING:
     import ctypes
 
+import msgspec
+
 from ..errors import Refused, WriteConflict
 
 TMP_SUFFIX = ".vaultfu-tmp"
 
 
-@dataclass(frozen=True)
-class Snapshot:
+class Snapshot(msgspec.Struct, frozen=True):
     """A file as it was read: what a later write is checked against."""
 
     rel: str
