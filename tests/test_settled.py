@@ -186,11 +186,19 @@ def test_a_fresh_stamp_is_not_trusted(settled_vault: tuple[Vault, Aged]) -> None
     assert "Acme Corq" in agenda(v.root)
 
 
-@pytest.mark.parametrize("garbage", [b"", b"{}", b"[1,2]", b"\x80\x81", b'{"key": 1}'])
-def test_a_broken_record_is_ignored(settled_vault: tuple[Vault, Aged], garbage: bytes) -> None:
+@pytest.mark.parametrize(
+    "garbage", [b"", b"{}", b"[1,2]", b"\x80\x81", b'{"key": 1}', "half", "half-nul", "nul"]
+)
+def test_a_broken_record_is_ignored(
+    settled_vault: tuple[Vault, Aged], garbage: bytes | str
+) -> None:
+    """Junk, and what a crash can leave of a record that was never fsynced."""
     v, _ = settled_vault
     before = agenda(v.root)
-    record(v.root).write_bytes(garbage)
+    data = record(v.root).read_bytes()
+    half = data[: len(data) // 2]
+    crashed = {"half": half, "half-nul": half.ljust(len(data), b"\0"), "nul": b"\0" * len(data)}
+    record(v.root).write_bytes(crashed[garbage] if isinstance(garbage, str) else garbage)
     assert agenda(v.root) == before
 
 
@@ -201,3 +209,55 @@ def test_only_a_run_that_writes_nothing_is_recorded(vault: Vault) -> None:
     Aged(vault.root).all()
     agenda(vault.root)
     assert record(vault.root).exists()
+
+
+def test_a_cold_run_records_each_notes_stamp_as_it_was_read(
+    vault: Vault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With no cache and no record the scan takes no stamps; the record keeps each note's
+    stamp from when it was read. A note saved after it was read, during that run, is read
+    again by the next run (a stamp taken at the end would hide the save)."""
+    import datetime as dt
+
+    from vaultfu import engine, index
+
+    vault.write("Interviews/acme.md", ACME)
+    for i in range(index.PARALLEL_FROM + 50):
+        vault.write(f"Notes/{i:03}.md", f"# {i}\n")
+    aged = Aged(vault.root)
+    agenda(vault.root)  # tasks, drafts and the agenda written
+    aged.all()
+    record(vault.root).unlink(missing_ok=True)
+    disk.cache_file(vault.root.resolve()).unlink()
+    monkeypatch.setattr(index, "_cores", lambda: 1)  # read in order, here: acme.md first
+    day = dt.date.fromisoformat(DAY)
+    quiet, scanned = settled.check(vault.root, today=day, clock=day, edits=True)
+    assert quiet is None and all(key is None for _, key in scanned.notes)
+    note = vault.root / "Interviews/acme.md"
+
+    def save_during_the_run(done: int, total: int) -> None:
+        if "Acme Corq" not in note.read_text():  # after acme.md was read
+            note.write_text(note.read_text().replace("Acme Corp", "Acme Corq"))
+            aged.one(note)
+
+    engine.run(
+        vault.root, today=day, clock=day, write=True, progress=save_during_the_run, scanned=scanned
+    )
+    assert "Acme Corq" in note.read_text()  # saved during the run
+    assert record(vault.root).exists()
+    assert "Acme Corq" in agenda(vault.root)
+
+
+def test_the_record_of_a_cold_run_answers_the_next_run(settled_vault: tuple[Vault, Aged]) -> None:
+    """A run with no cache and no record (whose scan took no stamps) keeps a record the next
+    run can answer from: the stamps it keeps are the notes' own."""
+    v, _ = settled_vault
+    record(v.root).unlink()
+    disk.cache_file(v.root.resolve()).unlink()
+    before = agenda(v.root)  # cold
+    assert record(v.root).exists()
+    path = v.root / "Interviews/acme.md"
+    stat = path.stat()
+    path.write_text(path.read_text().replace("Acme Corp", "Acme Corq"))  # behind the stamps
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert agenda(v.root) == before  # answered from the record

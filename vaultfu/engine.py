@@ -237,7 +237,7 @@ def run(
         scanned=scanned,
     )
     if scanned is not None:
-        settled.remember(scanned, prepared.result)
+        settled.remember(scanned, prepared.result, prepared.loaded.read)
     if not write:
         return prepared.result
     wants_git = prepared.config.commit if git is None else git

@@ -52,6 +52,7 @@ class Loaded(msgspec.Struct, frozen=True):
     problems: tuple[Problem, ...]
     names: dict[str, list[str]]  # casefolded note name → paths, for links
     sources: dict[str, Source] = msgspec.field(default_factory=dict)  # interview notes only
+    read: dict[str, Key] = msgspec.field(default_factory=dict)  # stamps as read (see `load`)
 
     def link_for(self, path: str) -> str:
         """How to link a note: its name when that is unique in the vault, else its path."""
@@ -269,14 +270,14 @@ class Index:
         self,
         paths: Iterable[str] | None = None,
         progress: Progress | None = None,
-        scanned: tuple[list[tuple[str, Key]], list[str]] | None = None,
+        scanned: tuple[list[tuple[str, Key | None]], list[str]] | None = None,
     ) -> set[str]:
         """Read again what changed; returns the paths whose entry changed (or went away).
         `progress(done, total)` is told how far a full refresh has read; `scanned`, the notes
         and temporary files of a scan this run already made."""
         changed: set[str] = set()
         if paths is None:
-            seen = {}
+            seen: dict[str, Key | None] = {}
             todo = []
             temp: list[str] = [] if scanned is None else scanned[1]
             found = vault.scan(self.root, temp) if scanned is None else scanned[0]
@@ -460,10 +461,11 @@ def load(
     *,
     cache: bool = True,
     progress: Progress | None = None,
-    scanned: tuple[list[tuple[str, Key]], list[str]] | None = None,
+    scanned: tuple[list[tuple[str, Key | None]], list[str]] | None = None,
 ) -> Loaded:
     """The vault as it is now; with `cache`, notes unchanged since the last run (same path, size
-    and mtime) are taken from the cache instead of being read and parsed again."""
+    and mtime) are taken from the cache instead of being read and parsed again. When the scan
+    took no stamps, `read` holds each note's stamp as it was read."""
     index = Index(root, config, parallel=True)
     if cache:
         index.load_cache()
@@ -471,6 +473,8 @@ def load(
     loaded = index.loaded()
     if cache:
         index.save_cache()
+    if scanned is not None and any(key is None for _, key in scanned[0]):
+        loaded = replace(loaded, read={rel: e.key for rel, e in index.entries.items()})
     return loaded
 
 

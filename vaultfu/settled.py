@@ -14,6 +14,7 @@ Deleting the record loses nothing.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,7 +38,7 @@ class Scanned:
     config: Config
     day: dt.date
     edits: bool
-    notes: list[tuple[str, Key]]
+    notes: list[tuple[str, Key | None]]  # None: not stat'ed (no cache to compare with)
     temp: list[str]  # vaultfu's temporary files found (swept by the index)
     inputs: Inputs  # taken before any of them was read
 
@@ -69,11 +70,16 @@ def check(
     root = vault.open_vault(path)
     config = vault.read_config(root)
     inputs = vault.inputs(root, config.agenda)
+    found = vault.read_cache(root, SUFFIX)
+    # With neither a record nor the index's cache, no stamp is compared with anything: the
+    # notes are listed, not stat'ed (a tenth of a cold run's scan), and the stamps the record
+    # keeps are those each note had when it was read (see `remember`).
+    stamps = found is not None or vault.cache_file(root).exists()
     temp: list[str] = []
-    notes = list(vault.scan(root, temp))
+    notes = list(vault.scan(root, temp, stamps))
     day = today or config.today or clock
     scanned = Scanned(root, config, day, edits, notes, temp, inputs)
-    return _answer(scanned), scanned
+    return (_answer(scanned, found) if found is not None else None), scanned
 
 
 def _key(scanned: Scanned) -> str:
@@ -83,13 +89,9 @@ def _key(scanned: Scanned) -> str:
     return f"vaultfu {__version__} format {FORMAT} {scanned.root} {day} {edits} {config!r}"
 
 
-def _answer(scanned: Scanned) -> RunResult | None:
-    root = scanned.root
+def _answer(scanned: Scanned, found: tuple[bytes, int]) -> RunResult | None:
     if scanned.temp:
         return None  # a write was cut short: the normal run sweeps it
-    found = vault.read_cache(root, SUFFIX)
-    if found is None:
-        return None
     data, mtime = found
     try:  # the head alone first: building the agenda's objects costs more than skipping it
         head = cache.loads(data, Head)
@@ -108,14 +110,22 @@ def _answer(scanned: Scanned) -> RunResult | None:
     return RunResult(record.agenda, record.agenda_path, "", record.pinned, (), ())
 
 
-def remember(scanned: Scanned, result: RunResult) -> None:
-    """Keep a run's answer for the next one, when it had nothing to write."""
+def remember(scanned: Scanned, result: RunResult, read: Mapping[str, Key]) -> None:
+    """Keep a run's answer for the next one, when it had nothing to write. `read`: the stamp
+    each note had when it was read, for a scan that took none: a note saved since it was read
+    then has another stamp on the next run, as it would against a stamp taken before."""
     if result.writes or scanned.temp:
         return
+    notes = []
+    for rel, key in scanned.notes:
+        if key is None:
+            key = read.get(rel)  # a note the index passes over (a template) is not read at all
+            key = key if key is not None else vault.stat_of(scanned.root, rel) or (-1, -1)
+        notes.append((rel, key))
     record = Record(
         _key(scanned),
         scanned.inputs,
-        scanned.notes,
+        notes,
         result.agenda,
         result.agenda_path,
         result.pinned,

@@ -117,9 +117,11 @@ def stat_of(root: Path, rel: str) -> tuple[int, int] | None:
     return (info.st_size, info.st_mtime_ns) if stat.S_ISREG(info.st_mode) else None
 
 
-def scan(root: Path, temp: list[str] | None = None) -> Iterator[tuple[str, tuple[int, int]]]:
+def scan(
+    root: Path, temp: list[str] | None = None, stamps: bool = True
+) -> Iterator[tuple[str, tuple[int, int] | None]]:
     """Every Markdown note below the root, as a relative path with `/` and its (size,
-    mtime_ns), sorted per folder.
+    mtime_ns) (None without `stamps`: no `stat` is made), sorted per folder.
 
     Hidden folders (`.obsidian`, `.git`, `.trash`, `.vaultfu`) are skipped, and so are folder
     symlinks (no loops, nothing outside the vault)."""
@@ -144,6 +146,9 @@ def scan(root: Path, temp: list[str] | None = None) -> Iterator[tuple[str, tuple
                     if name not in SKIP_DIRS:
                         subdirs.append(rel)
                 elif name.lower().endswith(".md") and entry.is_file():
+                    if not stamps:
+                        yield rel, None
+                        continue
                     info = entry.stat()
                     yield rel, (info.st_size, info.st_mtime_ns)
             except OSError:
@@ -330,7 +335,9 @@ def write_cache(root: Path, data: bytes, suffix: str = ".json") -> None:
     path = cache_file(root, suffix)
     with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
-        with stage(path, data, 0o600) as tmp:
+        # not fsynced: a cache cut short by a crash is a file that does not decode, and is
+        # ignored (a run rebuilds it); an fsync would cost every run that changed something
+        with stage(path, data, 0o600, durable=False) as tmp:
             os.replace(tmp, path)
     with contextlib.suppress(OSError):  # the pickle an older vaultfu kept: never read again
         path.with_suffix(".pickle").unlink()

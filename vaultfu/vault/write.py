@@ -127,9 +127,9 @@ def _settled(handle: BinaryIO, timeout: float = SETTLE) -> bool:
 
 
 @contextlib.contextmanager
-def stage(target: Path, data: bytes, mode: int) -> Iterator[str]:
-    """A temporary copy of `data` beside `target`, fsynced, with `mode`: the caller renames it
-    into place. Whatever happens, no temporary file is left behind."""
+def stage(target: Path, data: bytes, mode: int, durable: bool = True) -> Iterator[str]:
+    """A temporary copy of `data` beside `target`, fsynced (unless not `durable`), with `mode`:
+    the caller renames it into place. Whatever happens, no temporary file is left behind."""
     import tempfile
 
     prefix = f".{target.name}.{os.getpid()}."  # the writer's pid: `sweep` knows when it is gone
@@ -138,7 +138,8 @@ def stage(target: Path, data: bytes, mode: int) -> Iterator[str]:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.chmod(tmp, mode)
         yield tmp
     finally:
