@@ -68,6 +68,7 @@ FRAGMENTS = st.sampled_from(
         "!!binary ",
         "!!set ",
         "!foo ",
+        "! ",  # the non-specific tag: resolved as if untagged when plain (`! 5` is 5)
         "<<: ",
         "? ",
         "&a ",
@@ -133,6 +134,7 @@ def check(text: str) -> None:
 @example(["1: ", "a", "\n", '"1": ', "b"])
 @example(["true: ", "a", "\n", "True: ", "b"])
 @example(["<<: ", "{", "key: ", "1", "}"])
+@example(["key: ", "! ", "5"])
 def test_fast_values_equal_the_loaders_on_yaml_soup(parts: list[str]) -> None:
     check("".join(parts))
 

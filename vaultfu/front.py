@@ -162,49 +162,98 @@ class _NotPlain(Exception):
     pass
 
 
-def _plain_value(node: Any) -> Any:
-    """A composed node's value, built as the loader's constructor builds it, for the values
-    properties hold: text, null, true/false, whole numbers, lists and maps of them."""
-    tag, kind = node.tag, node.id  # id: "scalar", "sequence" or "mapping"
-    if kind == "scalar":
-        if tag == _STR:
-            return node.value
-        if tag == _NULL:
+def _plain_value(event: Any, events: Any, table: dict[Any, Any]) -> Any:
+    """The value of the node `event` opens (the events after it taken from `events`), built as
+    the loader's composer and constructor build it, for the values properties hold: text,
+    null, true/false, whole numbers, lists and maps of them."""
+    kind = type(event)
+    if kind is _SCALAR:
+        if event.anchor is not None or event.tag not in (None, "!"):
+            raise _NotPlain  # an anchor or an explicit tag (`!!binary`, `!foo`): the loader
+        value = event.value
+        if not event.implicit[0]:  # quoted (or `! "x"`): text; a plain `! x` is resolved
+            return value
+        # the tag the loader's resolver gives it: that of the first of its patterns for this
+        # first character that matches, else text
+        for resolved, pattern in table.get(value[:1], ()):  # noqa: B007 (used after the loop)
+            if pattern.match(value):
+                break
+        else:
+            return value
+        if resolved == _NULL:
             return None
-        if tag == _BOOL and node.value.lower() in ("true", "false"):
-            return node.value.lower() == "true"
-        if tag == _INT and _DECIMAL.fullmatch(node.value):
-            return int(node.value)
-    elif tag == _SEQ and kind == "sequence":
-        return [_plain_value(item) for item in node.value]
-    elif tag == _MAP and kind == "mapping":
-        found = {}
-        for key, value in node.value:
-            if key.id != "scalar" or key.value in found:
+        if resolved == _BOOL:
+            return value.lower() == "true"
+        if resolved == _INT and _DECIMAL.fullmatch(value):
+            return int(value)
+        raise _NotPlain  # a float, `0x1F`, `0o17`: the loader
+    if getattr(event, "anchor", None) is not None or getattr(event, "tag", None) not in (None, "!"):
+        raise _NotPlain  # an alias, an anchor or an explicit tag
+    if kind is _SEQUENCE:
+        items = []
+        while type(item := events()) is not _SEQUENCE_END:
+            items.append(_plain_value(item, events, table))
+        return items
+    if kind is _MAPPING:
+        found: dict[str, tuple[Any, Any]] = {}
+        while type(key := events()) is not _MAPPING_END:
+            if type(key) is not _SCALAR or key.value in found:
                 raise _NotPlain  # a key that is no scalar, or a duplicate: the loader says why
-            found[key.value] = (_plain_value(key), _plain_value(value))
+            name = _plain_value(key, events, table)
+            found[key.value] = (name, _plain_value(events(), events, table))
         return dict(found.values())
-    raise _NotPlain  # anything else (a float, `0x1F`, `!!binary`, `!!merge`, `!foo`): the loader
+    raise _NotPlain
+
+
+# PyYAML's event types, set when YAML is first read (PyYAML is imported only then)
+_SCALAR: type[Any] = type(None)
+_SEQUENCE: type[Any] = type(None)
+_SEQUENCE_END: type[Any] = type(None)
+_MAPPING: type[Any] = type(None)
+_MAPPING_END: type[Any] = type(None)
+_STREAM_END: type[Any] = type(None)
+
+
+def _take_events() -> None:
+    global _SCALAR, _SEQUENCE, _SEQUENCE_END, _MAPPING, _MAPPING_END, _STREAM_END
+    from yaml import events
+
+    _SCALAR, _SEQUENCE, _SEQUENCE_END = (
+        events.ScalarEvent,
+        events.SequenceStartEvent,
+        events.SequenceEndEvent,
+    )
+    _MAPPING, _MAPPING_END = events.MappingStartEvent, events.MappingEndEvent
+    _STREAM_END = events.StreamEndEvent
 
 
 _DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
 
 
 def _plain_load(text: str, loader: type[Any]) -> Any:
-    """The frontmatter's value from PyYAML's C composer, its nodes turned into values here:
-    the loader's Python constructor costs as much again as the C parser. Anything but plain
-    values gives _NOT_PLAIN, and the whole loader reads it (a property test holds the two equal)."""
-    parser = loader(text)
-    try:
-        node = parser.get_single_node()
-    finally:
-        parser.dispose()
-    if node is None:
+    """The frontmatter's value from the events of PyYAML's C parser, turned into values here:
+    the loader's composer and constructor cost as much again as the parser. Anything but plain
+    values gives _NOT_PLAIN, and the whole loader reads it (a property test holds the two
+    equal). Parse errors are the parser's own, raised where the loader meets them too."""
+    from yaml._yaml import CParser
+
+    if _STREAM_END is type(None):
+        _take_events()
+    events = CParser(text).get_event
+    events()  # the stream's start
+    if type(events()) is _STREAM_END:  # no document
         return None
+    table = loader.yaml_implicit_resolvers
+    if None in table:
+        return _NOT_PLAIN  # a resolver for any first character: not one this module adds
     try:
-        return _plain_value(node)
+        value = _plain_value(events(), events, table)
     except (_NotPlain, RecursionError):
         return _NOT_PLAIN
+    events()  # the document's end
+    if type(events()) is not _STREAM_END:
+        return _NOT_PLAIN  # another document: the loader says why
+    return value
 
 
 def load_frontmatter(block: Block, path: str) -> dict[str, Any] | None:
