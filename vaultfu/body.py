@@ -6,7 +6,7 @@ import bisect
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -244,11 +244,12 @@ def _by_line(body: str, body_line: int, path: str) -> Structure | None:
     if "\x00" in body or (("<" in body or ">" in body) and _hides(body)):
         return None
     fenced = "```" in body or "~~~" in body
-    lines = enumerate(_LINE_SPLIT.split(body)) if fenced else _candidates(body)
     tasks: list[Task] = []
     problems: list[Problem] = []
     fence: str | None = None  # the open fence's run of backticks or tildes
-    for index, line in lines:
+    index, counted = 0, 0  # the index of the line that starts at `counted`
+    breaks = count_breaks if "\r" in body else lambda text, end, start: text.count("\n", start, end)
+    for start, line in _candidates(body, fenced):
         if fenced and ("```" in line or "~~~" in line):
             opened = _FENCE.fullmatch(line)
             if opened is None:
@@ -265,6 +266,8 @@ def _by_line(body: str, body_line: int, path: str) -> Structure | None:
             continue
         if not _MARGIN_TASK.match(line):
             return None  # indented, quoted, ordered or tabbed: the parser decides
+        index += breaks(body, start, counted)  # lines are counted only up to each task's
+        counted = start
         task, problem = parse_task_text(line[2:].strip(), body_line + index, path)
         if task:
             tasks.append(task)
@@ -273,14 +276,29 @@ def _by_line(body: str, body_line: int, path: str) -> Structure | None:
     return Structure(tuple(tasks), (), tuple(problems))
 
 
-def _candidates(body: str) -> Iterator[tuple[int, str]]:
-    """The lines that may open a task, with their index in the body (no fences to follow)."""
-    index, at = 0, 0
-    for start in _task_starts(body):
-        index += count_breaks(body, start, at)
-        at = start
-        end = _LINE_SPLIT.search(body, start)
-        yield index, body[start : end.start() if end else len(body)]
+def _candidates(body: str, fenced: bool) -> Iterator[tuple[int, str]]:
+    """The lines that may open a task and, when `fenced`, those that hold a fence's backticks
+    or tildes, with where each starts: every line the line reader must look at (the others it
+    would pass over), without splitting the body into lines."""
+    starts: Iterable[int] = _task_starts(body)
+    if fenced:
+        starts = sorted({*starts, *_marker_lines(body, "```"), *_marker_lines(body, "~~~")})
+    for start in starts:
+        end = _ONE_BREAK.search(body, start)
+        yield start, body[start : end.start() if end else len(body)]
+
+
+def _marker_lines(body: str, marker: str) -> Iterator[int]:
+    """Where each line that holds `marker` starts."""
+    at = body.find(marker)
+    done = 0  # the line break that ends the last line found
+    while at != -1:
+        yield max(body.rfind("\n", done, at), body.rfind("\r", done, at)) + 1
+        end = _ONE_BREAK.search(body, at)
+        if end is None:
+            return
+        done = end.start()
+        at = body.find(marker, done)
 
 
 # ---------------------------------------------------------------------------------------------
