@@ -121,9 +121,14 @@ def run() -> None:
     """The `vaultfu` command. A run is short and makes few reference cycles, so the cyclic
     garbage collector is off: its full passes over every note read made large vaults slower
     than linear (at 50,000 notes it was half of a warm run). `watch`, which lives on, turns it
-    back on."""
+    back on. At the end every object is frozen: the interpreter's last full collection walked
+    everything the run made (15 ms of a cold run on 10,000 notes) to free what exiting frees
+    anyway."""
     gc.disable()
-    main()
+    try:
+        main()
+    finally:
+        gc.freeze()
 
 
 def today_option(func: F) -> F:
