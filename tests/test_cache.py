@@ -325,3 +325,46 @@ def test_a_person_note_whose_email_is_past_its_first_2_kb_is_still_read(sample: 
     loaded = load(sample.root, disk.read_config(sample.root), cache=False)
     emails = {p.email for i in loaded.interviews for p in i.interviewers if p.name == "Jane Doe"}
     assert emails == {"jane.long@acme.example"}
+
+
+def test_cold_and_warm_runs_agree_day_after_day_on_a_vault_the_children_read(
+    sample: Vault, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sample vault and enough notes for the children, lived with for five days with an
+    edit before each run: a cold run (no cache, no record: the scan takes no stamps, the
+    children read) on a copy prints and writes exactly what the warm run on the vault does,
+    and a second run writes nothing."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from vaultfu import index
+    from vaultfu.cli import main
+
+    monkeypatch.setattr(index, "_cores", lambda: 2)  # children even on a machine of one core
+    for i in range(index.PARALLEL_FROM + 100):
+        sample.write(f"Notes/{i:03}.md", f"---\ntags: [x]\n---\n# {i}\n- [ ] plain {i}\n")
+    warm = tmp_path / "warm-cache"
+
+    def agenda(root: Path, day: str, cache: Path) -> str:
+        monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+        found = CliRunner().invoke(main, ["agenda", "--json", "--today", day, str(root)])
+        assert found.exit_code == 0, found.output
+        return found.output
+
+    notes = sorted((sample.root / "Interviews").glob("*.md"))
+    for n, day in enumerate(["2026-11-20", "2026-11-21", "2026-11-23", "2026-11-24", "2026-11-27"]):
+        note = notes[n % len(notes)]
+        text = note.read_text()
+        if n % 2 == 0 and "- [ ] " in text:
+            note.write_text(text.replace("- [ ] ", "- [x] ", 1))  # a box ticked
+        else:
+            note.write_text(text + f"\nA line added on {day}.\n")
+        copy = tmp_path / f"cold-{n}"
+        shutil.copytree(sample.root, copy)
+        said = agenda(sample.root, day, warm)
+        assert agenda(copy, day, tmp_path / f"cold-cache-{n}") == said
+        assert Vault(copy).snapshot() == sample.snapshot()
+        before = sample.snapshot()
+        assert agenda(sample.root, day, warm) == said
+        assert sample.snapshot() == before
