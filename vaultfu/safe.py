@@ -36,7 +36,8 @@ def text(words: str) -> str:
     """Words on a task line, in the agenda, or in a list item: nothing in them opens a comment,
     a link, a tag or a Dataview field."""
     words = words.replace("%%", "% %").replace("[[", "[ [").replace("]]", "] ]")
-    words = _TAG.sub(lambda m: f"{m.group(1)}\\#", words)
+    if "#" in words:
+        words = _TAG.sub(r"\1\\#", words)
     return words.replace("::", f":{WORD_JOINER}:")
 
 

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
+
+import msgspec
 
 from . import cache, vault
 from .config import Config
@@ -30,8 +31,7 @@ Key = tuple[int, int]
 Inputs = tuple[tuple[str, Key | None], ...]
 
 
-@dataclass(frozen=True)
-class Scanned:
+class Scanned(msgspec.Struct, frozen=True):
     """One scan of the vault, taken once per run and shared by the check and the index."""
 
     root: Path
@@ -43,8 +43,7 @@ class Scanned:
     inputs: Inputs  # taken before any of them was read
 
 
-@dataclass(frozen=True)
-class Head:
+class Head(msgspec.Struct, frozen=True):
     """What a record was made from: read first, and the agenda only when it all matches."""
 
     key: str
@@ -52,8 +51,7 @@ class Head:
     notes: list[tuple[str, Key]]
 
 
-@dataclass(frozen=True)
-class Record:
+class Record(msgspec.Struct, frozen=True):
     key: str
     inputs: Inputs
     notes: list[tuple[str, Key]]
