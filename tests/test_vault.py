@@ -136,3 +136,24 @@ def test_template_override_must_stay_inside_the_vault(tmp_path: Path) -> None:
     (root / ".vaultfu/templates/connect.md").write_text("Hi {{ first_name }}")
     assert vault.read_template(root, "connect") == "Hi {{ first_name }}"
     assert "Subject" in vault.read_template(root, "thank-you-email")
+
+
+def test_a_temporary_file_is_new_private_and_names_its_writer(tmp_path: Path) -> None:
+    """What `tempfile.mkstemp` made, made without it: a new file (never one already there),
+    0600, named after the note and the writer's pid (for `sweep`), gone when the write is."""
+    import stat
+
+    from vaultfu.vault.write import _new_file, stage
+
+    made = [_new_file(tmp_path, ".n.md.7.") for _ in range(50)]
+    for fd, _ in made:
+        os.close(fd)
+    paths = [Path(path) for _, path in made]
+    assert len(set(paths)) == 50
+    assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in paths)
+    assert all(p.name.startswith(".n.md.7.") and p.name.endswith(vault.TMP_SUFFIX) for p in paths)
+    with stage(tmp_path / "n.md", b"new", 0o644) as tmp:
+        assert Path(tmp).name.startswith(f".n.md.{os.getpid()}.")
+        assert Path(tmp).read_bytes() == b"new"
+        assert stat.S_IMODE(os.stat(tmp).st_mode) == 0o644
+    assert not Path(tmp).exists()

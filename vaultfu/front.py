@@ -18,10 +18,9 @@ BOM = "\ufeff"
 
 
 @lru_cache(maxsize=1)
-def _yaml12() -> tuple[type[Any], Any]:
-    """The loader class, and python-frontmatter's YAML handler."""
+def _yaml12() -> type[Any]:
+    """The loader class."""
     import yaml
-    from frontmatter.default_handlers import YAMLHandler
 
     class Yaml12Loader(yaml.CSafeLoader):
         """CSafeLoader with YAML 1.2 core implicit types.
@@ -73,12 +72,20 @@ def _yaml12() -> tuple[type[Any], Any]:
         "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
     )
     Yaml12Loader.add_constructor("tag:yaml.org,2002:int", construct_int)
-    return Yaml12Loader, YAMLHandler()
+    return Yaml12Loader
+
+
+@lru_cache(maxsize=1)
+def _handler() -> Any:
+    """python-frontmatter's YAML handler, for what is not plain (imported only then)."""
+    from frontmatter.default_handlers import YAMLHandler
+
+    return YAMLHandler()
 
 
 def __getattr__(name: str) -> Any:
     if name == "Yaml12Loader":
-        return _yaml12()[0]
+        return _yaml12()
     raise AttributeError(name)
 
 
@@ -261,12 +268,12 @@ def load_frontmatter(block: Block, path: str) -> dict[str, Any] | None:
     nothing). A list where properties belong is an error."""
     import yaml
 
-    loader, handler = _yaml12()
+    loader = _yaml12()
     try:
         _refuse_anchors(block, path)
         data = _plain_load(block.yaml, loader)
         if data is _NOT_PLAIN:
-            data = handler.load(block.yaml, Loader=loader)
+            data = _handler().load(block.yaml, Loader=loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = block.first_line + mark.line if mark else None

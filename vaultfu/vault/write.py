@@ -126,14 +126,28 @@ def _settled(handle: BinaryIO, timeout: float = SETTLE) -> bool:
     return True
 
 
+_NEW = os.O_RDWR | os.O_CREAT | os.O_EXCL
+_NEW |= getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+
+
+def _new_file(folder: Path, prefix: str) -> tuple[int, str]:
+    """A new, empty file of this process's only (0600), with a random name: what
+    `tempfile.mkstemp` makes, the same way, without importing `tempfile` (and with it `shutil`,
+    `random` and two compressors: a few ms of every run that writes)."""
+    while True:
+        path = os.path.join(folder, f"{prefix}{os.urandom(6).hex()}{TMP_SUFFIX}")
+        try:
+            return os.open(path, _NEW, 0o600), path
+        except FileExistsError:  # 48 random bits taken already: draw again
+            continue
+
+
 @contextlib.contextmanager
 def stage(target: Path, data: bytes, mode: int, durable: bool = True) -> Iterator[str]:
     """A temporary copy of `data` beside `target`, fsynced (unless not `durable`), with `mode`:
     the caller renames it into place. Whatever happens, no temporary file is left behind."""
-    import tempfile
-
     prefix = f".{target.name}.{os.getpid()}."  # the writer's pid: `sweep` knows when it is gone
-    fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=TMP_SUFFIX, dir=target.parent)
+    fd, tmp = _new_file(target.parent, prefix)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
