@@ -11,8 +11,9 @@ Figures: (a) the floor; (b) a plain python-frontmatter loop; (c) `vaultfu agenda
 cache; (d) the same, warm cache, nothing changed since the last run (answered from its record,
 see `vaultfu/settled.py`); (d2) the same, one interview note saved since (so the notes are
 planned again, from the cache); the same on an all-interviews vault; (e) `vaultfu watch`,
-a save to the agenda written, p50 and p95; (f) the peak memory of (c); (g) (c) at 50,000 notes,
-mixed and all-interviews. `--quick` runs everything on small vaults, to keep it working in CI.
+a save to the agenda written, p50 and p95; (f) the peak memory of (c), and of the largest
+child process it forked to read; (g) (c) at 50,000 notes, mixed and all-interviews. `--quick`
+runs everything on small vaults, to keep it working in CI.
 
 vaultfu's bytecode is compiled first, as `pip install` does: a checkout installed editable under
 PYTHONDONTWRITEBYTECODE would otherwise compile every module on every run.
@@ -55,10 +56,11 @@ for folder, dirs, files in os.walk(sys.argv[1]):
             frontmatter.load(os.path.join(folder, name))
 """
 PEAK = """
-import atexit, runpy, sys
+import atexit, resource, runpy, sys
 def peak():
     status = open("/proc/self/status").read().split("VmHWM:")[1].split()[0]
-    sys.stderr.write(f"VmHWM {status}\\n")
+    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # kB, the largest child
+    sys.stderr.write(f"VmHWM {status} child {child}\\n")
 atexit.register(peak)
 sys.argv = ["vaultfu", *sys.argv[1:]]
 runpy.run_module("vaultfu", run_name="__main__")
@@ -249,7 +251,11 @@ def main() -> None:
                 fresh()
                 out = python(PEAK, "agenda", "--json", str(root), cache=cache).stderr
                 peak = int(out.split("VmHWM")[1].split()[0]) / 1024
-                row(f"(f) peak memory, agenda, empty cache, {name}", f"{peak:.0f} MB")
+                child = int(out.split(" child ")[1].split()[0]) / 1024
+                row(
+                    f"(f) peak memory, agenda, empty cache, {name}",
+                    f"{peak:.0f} MB (a child {child:.0f} MB)",
+                )
     for kind, label in (("mixed", "mixed"), ("interviews", "all-interviews")):
         ratio = results[f"{kind}-{big}"] / results[f"{kind}-{notes}"]
         row(f"(g) {label}: {big:,} vs {notes:,}, empty cache", "", f"{ratio:.1f}×")
