@@ -107,7 +107,7 @@ Progress = Callable[[int, int], None]
 CACHE_FORMAT = 3  # 2: JSON data (1 was a pickle); 3: mail lines
 MAX_NOTE_BYTES = 4_000_000  # an interview note larger than this is refused, not parsed
 RACY_NS = 2_000_000_000  # entries this close to the cache's own mtime are read again
-PARALLEL_FROM = 200  # notes to read before a process pool pays for itself
+PARALLEL_FROM = 200  # notes to read before forking children pays for itself
 UNLINKABLE = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
 
 
@@ -134,7 +134,7 @@ def printable(rel: str) -> str:
 
 
 def read_entry(root: Path, config: Config, rel: str, hashing: bool = False) -> Entry:
-    """Read and parse one note into an index entry (the unit of work, also in a pool)."""
+    """Read and parse one note into an index entry (the unit of work, also in a child)."""
     try:
         snap = vault.read(root, rel, limit=MAX_NOTE_BYTES)
     except OSError as exc:
@@ -244,7 +244,7 @@ class Index:
     for what changed) or for the paths an observer reported.
 
     `hashing` keeps each note's content hash, so that a save which changes nothing (vaultfu's
-    own write, read back) is no change; `parallel` reads a cold vault with a process pool."""
+    own write, read back) is no change; `parallel` reads a cold vault on every core."""
 
     def __init__(
         self, root: Path, config: Config, *, hashing: bool = False, parallel: bool = False

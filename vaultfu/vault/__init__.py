@@ -7,6 +7,7 @@ import contextlib
 import errno
 import hashlib
 import json
+import operator
 import os
 import re
 import stat
@@ -117,6 +118,9 @@ def stat_of(root: Path, rel: str) -> tuple[int, int] | None:
     return (info.st_size, info.st_mtime_ns) if stat.S_ISREG(info.st_mode) else None
 
 
+_NAME = operator.attrgetter("name")
+
+
 def scan(
     root: Path, temp: list[str] | None = None, stamps: bool = True
 ) -> Iterator[tuple[str, tuple[int, int] | None]]:
@@ -126,11 +130,12 @@ def scan(
     Hidden folders (`.obsidian`, `.git`, `.trash`, `.vaultfu`) are skipped, and so are folder
     symlinks (no loops, nothing outside the vault)."""
     stack = [""]
+    top = os.fspath(root)
     while stack:
         rel_dir = stack.pop()
-        try:
-            with os.scandir(root / rel_dir if rel_dir else root) as entries:
-                found = sorted(entries, key=lambda e: e.name)
+        try:  # os.path, not pathlib: this runs once per folder (a thousand in a large vault)
+            with os.scandir(os.path.join(top, rel_dir) if rel_dir else top) as entries:
+                found = sorted(entries, key=_NAME)
         except OSError:
             continue
         subdirs = []
