@@ -381,3 +381,46 @@ def test_cold_and_warm_runs_agree_day_after_day_on_a_vault_the_children_read(
         before = sample.snapshot()
         assert agenda(sample.root, day, warm) == said
         assert sample.snapshot() == before
+
+
+def test_a_note_removed_before_its_edits_are_planned_is_not_made_again(
+    vault: Vault, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A child parses an interview note; the user removes (or renames) it before the run plans
+    its edits, which reads it again: an edit is worked out from the text it is made to, and
+    there is none, so the note is not written back as a stub of follow-ups."""
+    import time
+
+    from vaultfu import index
+
+    monkeypatch.setattr(index, "_cores", lambda: 2)
+    for i in range(index.PARALLEL_FROM + 50):
+        vault.write(f"Notes/{i:03}.md", f"# {i}\n")
+    name = "Interviews/acme.md"
+    vault.write(name, ACME)  # due a thank-you: it gets a task and a draft
+    if [r for r, _ in disk.scan(vault.root, [])].index(name) % 2 == 0:
+        vault.write("Interviews/0.md", "# a plain note, listed just before\n")
+    assert [r for r, _ in disk.scan(vault.root, [])].index(name) % 2 == 1  # a child's share
+    read = tmp_path / "child-has-read"
+    share = index._read_share
+
+    def reading(*args: Any) -> bytes:
+        found = share(*args)
+        read.write_text("done")
+        return found
+
+    monkeypatch.setattr(index, "_read_share", reading)
+
+    def remove_once_the_child_has_read(done: int, total: int) -> None:
+        deadline = time.monotonic() + 30
+        while not read.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        (vault.root / name).unlink(missing_ok=True)
+
+    result = run(
+        vault.root, today=TODAY, clock=TODAY, write=True, progress=remove_once_the_child_has_read
+    )
+    assert read.exists()
+    assert not (vault.root / name).exists()
+    assert result.written == ("Agenda.md",)
+    assert any(a.note == name for a in result.agenda.actions)  # it was read, and planned
