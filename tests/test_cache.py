@@ -295,6 +295,10 @@ def test_a_child_that_dies_has_its_share_read_by_the_parent(
     monkeypatch.setattr(index, "_cores", lambda: 3)  # two children, both killed
     serial, forked = _serial_and_forked(sample)
     assert forked == serial
+    # a child that exits well but sends what does not decode: the same
+    monkeypatch.setattr(index, "_read_share", lambda *a: b"\xc1 not msgpack")
+    serial, forked = _serial_and_forked(sample)
+    assert forked == serial
 
 
 def test_an_interrupted_read_leaves_no_child_behind(

@@ -344,7 +344,10 @@ class Index:
                     tell(min(number * count, total - count + 1))
             for share, (pid, pipe) in enumerate(children, 1):
                 data = _collect(pid, pipe)
-                found = None if data is None else _unpack_share(data)
+                try:
+                    found = None if data is None else _unpack_share(data)
+                except ValueError:  # msgspec's DecodeError: a child's bug, not the notes'
+                    found = None
                 if found is None or len(found) != len(rels[share::count]):
                     # a child that failed (killed, out of memory): its share is read here
                     found = [
