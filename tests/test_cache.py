@@ -106,9 +106,10 @@ def test_a_note_written_just_before_the_cache_is_not_trusted(vault: Vault) -> No
 
 def test_a_first_scan_reports_its_progress(vault: Vault) -> None:
     from vaultfu.config import Config
-    from vaultfu.index import PARALLEL_FROM, load
+    from vaultfu.index import load
+    from vaultfu.reading import PARALLEL_FROM
 
-    for i in range(PARALLEL_FROM + 50):  # enough for the process pool
+    for i in range(PARALLEL_FROM + 50):  # enough for the children
         age(vault.write(f"Notes/{i}.md", f"# {i}\n"))
     seen: list[tuple[int, int]] = []
     load(vault.root, Config(), progress=lambda done, total: seen.append((done, total)))
@@ -227,7 +228,7 @@ def test_every_interview_reads_back_from_the_cache_as_it_was(tmp_path: Path) -> 
 def _many_kinds(sample: Vault) -> list[str]:
     """A vault large enough for the children: interviews with tasks and drafts, a BOM, CRLF,
     a broken note, a UTF-16 one, person notes, plain notes. Returns its notes."""
-    from vaultfu.index import PARALLEL_FROM
+    from vaultfu.reading import PARALLEL_FROM
 
     for i in range(PARALLEL_FROM):
         sample.write(f"Notes/{i:03}.md", f"---\ntags: [x]\n---\n# {i}\n- [ ] plain {i}\n")
@@ -262,7 +263,7 @@ def _serial_and_forked(sample: Vault) -> tuple[dict[str, Any], dict[str, Any]]:
 def test_the_children_read_exactly_what_one_process_reads(sample: Vault) -> None:
     """A first read shared with child processes (they send msgpack, each note's text decoded
     again from its bytes) gives the same entries as a read in one process."""
-    from vaultfu.index import read_person
+    from vaultfu.reading import read_person
 
     _many_kinds(sample)
     serial, forked = _serial_and_forked(sample)
@@ -288,15 +289,15 @@ def test_a_child_that_dies_has_its_share_read_by_the_parent(
     sample: Vault, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A child killed before it sends anything (the OOM killer, a kill) costs only time."""
-    from vaultfu import index
+    from vaultfu import reading
 
     _many_kinds(sample)
-    monkeypatch.setattr(index, "_read_share", lambda *a: os.kill(os.getpid(), signal.SIGKILL))
-    monkeypatch.setattr(index, "_cores", lambda: 3)  # two children, both killed
+    monkeypatch.setattr(reading, "_read_share", lambda *a: os.kill(os.getpid(), signal.SIGKILL))
+    monkeypatch.setattr(reading, "_cores", lambda: 3)  # two children, both killed
     serial, forked = _serial_and_forked(sample)
     assert forked == serial
     # a child that exits well but sends what does not decode: the same
-    monkeypatch.setattr(index, "_read_share", lambda *a: b"\xc1 not msgpack")
+    monkeypatch.setattr(reading, "_read_share", lambda *a: b"\xc1 not msgpack")
     serial, forked = _serial_and_forked(sample)
     assert forked == serial
 
@@ -306,10 +307,10 @@ def test_an_interrupted_read_leaves_no_child_behind(
 ) -> None:
     """Ctrl-C during a first read (here: raised by the progress callback) stops the children
     and waits for them; none is left running or as a zombie."""
-    from vaultfu import index
+    from vaultfu import index, reading
 
     _many_kinds(sample)
-    monkeypatch.setattr(index, "_cores", lambda: 2)  # children even on a machine of one core
+    monkeypatch.setattr(reading, "_cores", lambda: 2)  # children even on a machine of one core
     before = _children()
 
     def interrupt(done: int, total: int) -> None:
@@ -329,7 +330,8 @@ def _children() -> set[str]:
 def test_a_person_note_whose_email_is_past_its_first_2_kb_is_still_read(sample: Vault) -> None:
     """The children look for contact fields in a note's first 2 KB only; a person note with a
     long frontmatter is read when the link to it is resolved, with the same result."""
-    from vaultfu.index import PARALLEL_FROM, load
+    from vaultfu.index import load
+    from vaultfu.reading import PARALLEL_FROM
 
     for i in range(PARALLEL_FROM):  # enough notes for the children
         sample.write(f"Notes/{i:03}.md", f"# {i}\n")
@@ -355,11 +357,11 @@ def test_cold_and_warm_runs_agree_day_after_day_on_a_vault_the_children_read(
 
     from click.testing import CliRunner
 
-    from vaultfu import index
+    from vaultfu import reading
     from vaultfu.cli import main
 
-    monkeypatch.setattr(index, "_cores", lambda: 2)  # children even on a machine of one core
-    for i in range(index.PARALLEL_FROM + 100):
+    monkeypatch.setattr(reading, "_cores", lambda: 2)  # children even on a machine of one core
+    for i in range(reading.PARALLEL_FROM + 100):
         sample.write(f"Notes/{i:03}.md", f"---\ntags: [x]\n---\n# {i}\n- [ ] plain {i}\n")
     warm = tmp_path / "warm-cache"
 
@@ -395,10 +397,10 @@ def test_a_note_removed_before_its_edits_are_planned_is_not_made_again(
     there is none, so the note is not written back as a stub of follow-ups."""
     import time
 
-    from vaultfu import index
+    from vaultfu import reading
 
-    monkeypatch.setattr(index, "_cores", lambda: 2)
-    for i in range(index.PARALLEL_FROM + 50):
+    monkeypatch.setattr(reading, "_cores", lambda: 2)
+    for i in range(reading.PARALLEL_FROM + 50):
         vault.write(f"Notes/{i:03}.md", f"# {i}\n")
     name = "Interviews/acme.md"
     vault.write(name, ACME)  # due a thank-you: it gets a task and a draft
@@ -406,14 +408,14 @@ def test_a_note_removed_before_its_edits_are_planned_is_not_made_again(
         vault.write("Interviews/0.md", "# a plain note, listed just before\n")
     assert [r for r, _ in disk.scan(vault.root, [])].index(name) % 2 == 1  # a child's share
     read = tmp_path / "child-has-read"
-    share = index._read_share
+    share = reading._read_share
 
-    def reading(*args: Any) -> bytes:
+    def read_and_say_so(*args: Any) -> bytes:
         found = share(*args)
         read.write_text("done")
         return found
 
-    monkeypatch.setattr(index, "_read_share", reading)
+    monkeypatch.setattr(reading, "_read_share", read_and_say_so)
 
     def remove_once_the_child_has_read(done: int, total: int) -> None:
         deadline = time.monotonic() + 30

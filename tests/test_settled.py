@@ -219,17 +219,17 @@ def test_a_cold_run_records_each_notes_stamp_as_it_was_read(
     again by the next run (a stamp taken at the end would hide the save)."""
     import datetime as dt
 
-    from vaultfu import engine, index
+    from vaultfu import engine, reading
 
     vault.write("Interviews/acme.md", ACME)
-    for i in range(index.PARALLEL_FROM + 50):
+    for i in range(reading.PARALLEL_FROM + 50):
         vault.write(f"Notes/{i:03}.md", f"# {i}\n")
     aged = Aged(vault.root)
     agenda(vault.root)  # tasks, drafts and the agenda written
     aged.all()
     record(vault.root).unlink(missing_ok=True)
     disk.cache_file(vault.root.resolve()).unlink()
-    monkeypatch.setattr(index, "_cores", lambda: 1)  # read in order, here: acme.md first
+    monkeypatch.setattr(reading, "_cores", lambda: 1)  # read in order, here: acme.md first
     day = dt.date.fromisoformat(DAY)
     quiet, scanned = settled.check(vault.root, today=day, clock=day, edits=True)
     assert quiet is None and all(key is None for _, key in scanned.notes)

@@ -137,7 +137,7 @@ def test_a_special_agenda_file_is_refused_without_reading_it(vault: Vault, kind:
 def test_a_huge_note_is_not_read_whole(vault: Vault) -> None:
     from vaultfu import vault as disk
     from vaultfu.config import Config
-    from vaultfu.index import MAX_NOTE_BYTES, read_entry
+    from vaultfu.reading import MAX_NOTE_BYTES, read_entry
 
     big = vault.root / "big.md"
     with open(big, "wb") as handle:

@@ -23,9 +23,10 @@ from .edits import LineError, RegionError, replace_region
 from .errors import NoteError, Refused, WriteConflict
 from .front import BOM, decode
 from .inbox import recent
-from .index import Index, Loaded, Progress, Source, load, resolve_people
+from .index import Index, Loaded, load, resolve_people
 from .memo import PlanMemo
 from .model import Agenda, Problem, RunResult, TaskStatus, Write
+from .reading import Progress, Source
 from .settled import Scanned
 from .stats import compute, mermaid
 from .writeback import (
