@@ -193,20 +193,34 @@ _MAYBE_TASK = re.compile(r"[ \t>]*+(?:(?:[-*+]|\d{1,9}[.)])[ \t]++[ \t>]*+)++\[[
 
 
 def _task_starts(body: str) -> Iterator[int]:
-    """Where each line that may open a task starts (after `\n` or `\r`). Such a line holds a
-    `[`, so only the lines of the body's `[`s are tried: a regex search for a line start that
-    matches tries every line break, several times slower on a long note."""
-    at = body.find("[")
-    done = 0  # the line break that ends the last line tried (each line is tried once)
+    """Where each line that may open a task starts. Such a line holds a `[`, so only the lines
+    of the body's `[`s are tried: a regex search for a line start that matches tries every line
+    break, several times slower on a long note."""
+    return (start for start in _lines_holding(body, "[") if _MAYBE_TASK.match(body, start))
+
+
+def _lines_holding(body: str, needle: str) -> Iterator[int]:
+    """Where each line that holds `needle` starts (after `\n` or `\r`), each line once."""
+    at = body.find(needle)
+    done = 0  # the line break that ends the last line found
     while at != -1:
-        start = max(body.rfind("\n", done, at), body.rfind("\r", done, at)) + 1
-        if _MAYBE_TASK.match(body, start):
-            yield start
+        yield _line_start(body, at, done)
         end = _ONE_BREAK.search(body, at)
         if end is None:
             return
         done = end.start()
-        at = body.find("[", done)
+        at = body.find(needle, done)
+
+
+def _line_start(body: str, at: int, after: int = 0) -> int:
+    """Where the line that holds offset `at` starts (no earlier than `after`, a line break)."""
+    return max(body.rfind("\n", after, at), body.rfind("\r", after, at)) + 1
+
+
+def _line_end(body: str, at: int) -> int:
+    """Where the line that holds offset `at` ends (its line break, or the end of the body)."""
+    found = _ONE_BREAK.search(body, at)
+    return found.start() if found else len(body)
 
 
 _ONE_BREAK = re.compile(r"[\r\n]")
@@ -248,7 +262,6 @@ def _by_line(body: str, body_line: int, path: str) -> Structure | None:
     problems: list[Problem] = []
     fence: str | None = None  # the open fence's run of backticks or tildes
     index, counted = 0, 0  # the index of the line that starts at `counted`
-    breaks = count_breaks if "\r" in body else lambda text, end, start: text.count("\n", start, end)
     for start, line in _candidates(body, fenced):
         if fenced and ("```" in line or "~~~" in line):
             opened = _FENCE.fullmatch(line)
@@ -266,7 +279,7 @@ def _by_line(body: str, body_line: int, path: str) -> Structure | None:
             continue
         if not _MARGIN_TASK.match(line):
             return None  # indented, quoted, ordered or tabbed: the parser decides
-        index += breaks(body, start, counted)  # lines are counted only up to each task's
+        index += count_breaks(body, start, counted)  # lines are counted only up to each task's
         counted = start
         task, problem = parse_task_text(line[2:].strip(), body_line + index, path)
         if task:
@@ -282,23 +295,9 @@ def _candidates(body: str, fenced: bool) -> Iterator[tuple[int, str]]:
     would pass over), without splitting the body into lines."""
     starts: Iterable[int] = _task_starts(body)
     if fenced:
-        starts = sorted({*starts, *_marker_lines(body, "```"), *_marker_lines(body, "~~~")})
+        starts = sorted({*starts, *_lines_holding(body, "```"), *_lines_holding(body, "~~~")})
     for start in starts:
-        end = _ONE_BREAK.search(body, start)
-        yield start, body[start : end.start() if end else len(body)]
-
-
-def _marker_lines(body: str, marker: str) -> Iterator[int]:
-    """Where each line that holds `marker` starts."""
-    at = body.find(marker)
-    done = 0  # the line break that ends the last line found
-    while at != -1:
-        yield max(body.rfind("\n", done, at), body.rfind("\r", done, at)) + 1
-        end = _ONE_BREAK.search(body, at)
-        if end is None:
-            return
-        done = end.start()
-        at = body.find(marker, done)
+        yield start, body[start : _line_end(body, start)]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -331,19 +330,20 @@ def find_drafts(body: str, body_line: int) -> tuple[DraftMark, ...]:
         return ()
     found: list[DraftMark] = []
     headings: list[int] | None = None  # where each line that may start a section starts
-    counted = [0, 0]  # an offset and the line breaks before it: lines counted onwards from it
+    counted, lines = 0, 0  # the line breaks before offset `counted`: counted on from there
 
     def line_at(offset: int) -> int:
-        if offset < counted[0]:
-            counted[:] = [0, 0]
-        counted[:] = [offset, counted[1] + count_breaks(body, offset, counted[0])]
-        return counted[1]
+        nonlocal counted, lines
+        if offset < counted:
+            counted, lines = 0, 0
+        lines += count_breaks(body, offset, counted)
+        counted = offset
+        return lines
 
     for mark in _MARK.finditer(body):
-        start = max(body.rfind("\n", 0, mark.start()), body.rfind("\r", 0, mark.start())) + 1
-        after = _ONE_BREAK.search(body, mark.end())
-        end = after.start() if after else len(body)
-        if body[start : mark.start()].strip() or body[mark.end() : end].strip():
+        start = _line_start(body, mark.start())
+        after = body[mark.end() : _line_end(body, mark.end())]
+        if body[start : mark.start()].strip() or after.strip():
             continue  # the mark shares its line with something else
         if headings is None:
             headings = _section_starts(body)
@@ -355,7 +355,6 @@ def find_drafts(body: str, body_line: int) -> tuple[DraftMark, ...]:
         except ValueError:
             continue
         head = headings[above]
-        head_end = _ONE_BREAK.search(body, head)
         found.append(
             DraftMark(
                 id=mark.group(1),
@@ -364,9 +363,7 @@ def find_drafts(body: str, body_line: int) -> tuple[DraftMark, ...]:
                 start=body_line + line_at(head),
                 end=body_line + line_at(start),
                 intact=section_hash(body[head:start]) == mark.group(4),
-                heading=body[head : head_end.start() if head_end else len(body)]
-                .lstrip("#")
-                .strip(),
+                heading=body[head : _line_end(body, head)].lstrip("#").strip(),
             )
         )
     return tuple(found)

@@ -109,8 +109,9 @@ class Block(msgspec.Struct, frozen=True):
 
 def count_breaks(text: str, end: int, start: int = 0) -> int:
     """Line breaks (`\\r\\n`, `\\n` or `\\r`, as Markdown counts them) in text[start:end]."""
-    crlf = text.count("\r\n", start, end)
-    return text.count("\n", start, end) + text.count("\r", start, end) - crlf
+    found = text.count("\n", start, end)
+    returns = text.count("\r", start, end)  # most notes have none: no count of `\r\n` then
+    return found + returns - text.count("\r\n", start, end) if returns else found
 
 
 def decode(data: bytes, path: str) -> str:
@@ -162,7 +163,6 @@ def _refuse_anchors(block: Block, path: str) -> None:
 _TAGGED = re.compile(r"(?:^|[\s\[\{,:-])!", re.MULTILINE)
 _NOT_PLAIN = object()
 _STR, _NULL, _BOOL, _INT = (f"tag:yaml.org,2002:{t}" for t in ("str", "null", "bool", "int"))
-_SEQ, _MAP = "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
 
 
 class _NotPlain(Exception):
