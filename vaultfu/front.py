@@ -175,41 +175,66 @@ def _plain_value(event: Any, events: Any, table: dict[Any, Any]) -> Any:
     null, true/false, whole numbers, lists and maps of them."""
     kind = type(event)
     if kind is _SCALAR:
-        if event.anchor is not None or event.tag not in (None, "!"):
-            raise _NotPlain  # an anchor or an explicit tag (`!!binary`, `!foo`): the loader
-        value = event.value
-        if not event.implicit[0]:  # quoted (or `! "x"`): text; a plain `! x` is resolved
-            return value
-        # the tag the loader's resolver gives it: that of the first of its patterns for this
-        # first character that matches, else text
-        for resolved, pattern in table.get(value[:1], ()):  # noqa: B007 (used after the loop)
-            if pattern.match(value):
-                break
-        else:
-            return value
-        if resolved == _NULL:
-            return None
-        if resolved == _BOOL:
-            return value.lower() == "true"
-        if resolved == _INT and _DECIMAL.fullmatch(value):
-            return int(value)
-        raise _NotPlain  # a float, `0x1F`, `0o17`: the loader
-    if getattr(event, "anchor", None) is not None or getattr(event, "tag", None) not in (None, "!"):
+        return _plain_scalar(event, table)
+    if event.anchor is not None or getattr(event, "tag", None) not in (None, "!"):
         raise _NotPlain  # an alias, an anchor or an explicit tag
     if kind is _SEQUENCE:
         items = []
-        while type(item := events()) is not _SEQUENCE_END:
-            items.append(_plain_value(item, events, table))
+        while (item := events()).__class__ is not _SEQUENCE_END:
+            scalar = item.__class__ is _SCALAR
+            items.append(
+                _plain_scalar(item, table) if scalar else _plain_value(item, events, table)
+            )
         return items
     if kind is _MAPPING:
         found: dict[str, tuple[Any, Any]] = {}
-        while type(key := events()) is not _MAPPING_END:
-            if type(key) is not _SCALAR or key.value in found:
+        while (key := events()).__class__ is not _MAPPING_END:
+            if key.__class__ is not _SCALAR or key.value in found:
                 raise _NotPlain  # a key that is no scalar, or a duplicate: the loader says why
-            name = _plain_value(key, events, table)
-            found[key.value] = (name, _plain_value(events(), events, table))
+            name = _plain_scalar(key, table)
+            item = events()
+            scalar = item.__class__ is _SCALAR
+            value = _plain_scalar(item, table) if scalar else _plain_value(item, events, table)
+            found[key.value] = (name, value)
         return dict(found.values())
     raise _NotPlain
+
+
+_RESOLVED: dict[str, Any] = {}  # a plain scalar's text → its value, by `_RESOLVED_BY`'s table
+_RESOLVED_BY: list[Any] = [None]
+_UNSEEN = object()
+
+
+def _plain_scalar(event: Any, table: dict[Any, Any]) -> Any:
+    if event.anchor is not None or event.tag not in (None, "!"):
+        raise _NotPlain  # an anchor or an explicit tag (`!!binary`, `!foo`): the loader
+    text = event.value
+    if not event.implicit[0]:  # quoted (or `! "x"`): text; a plain `! x` is resolved
+        return text
+    value = _RESOLVED.get(text, _UNSEEN)
+    if value is _UNSEEN:
+        value = _resolve(text, table)
+        if len(_RESOLVED) >= 20_000:
+            _RESOLVED.clear()
+        _RESOLVED[text] = value
+    return value
+
+
+def _resolve(text: str, table: dict[Any, Any]) -> Any:
+    """A plain scalar's value: the tag the loader's resolver gives it is that of the first of
+    its patterns for the scalar's first character that matches, else text."""
+    for resolved, pattern in table.get(text[:1], ()):  # noqa: B007 (used after the loop)
+        if pattern.match(text):
+            break
+    else:
+        return text
+    if resolved == _NULL:
+        return None
+    if resolved == _BOOL:
+        return text.lower() == "true"
+    if resolved == _INT and _DECIMAL.fullmatch(text):
+        return int(text)
+    raise _NotPlain  # a float, `0x1F`, `0o17`: the loader
 
 
 # PyYAML's event types, set when YAML is first read (PyYAML is imported only then)
@@ -253,6 +278,9 @@ def _plain_load(text: str, loader: type[Any]) -> Any:
     table = loader.yaml_implicit_resolvers
     if None in table:
         return _NOT_PLAIN  # a resolver for any first character: not one this module adds
+    if _RESOLVED_BY[0] is not table:
+        _RESOLVED.clear()
+        _RESOLVED_BY[0] = table
     try:
         value = _plain_value(events(), events, table)
     except (_NotPlain, RecursionError):

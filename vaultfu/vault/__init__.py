@@ -226,12 +226,15 @@ def read(root: Path, rel: str, limit: int | None = None) -> Snapshot:
         want = -1 if limit is None else limit + 1  # -1: to the end
         chunk = max(info.st_size + 1, 65536)  # the whole file in one read, unless it grows
         parts = []
+        got = 0
         while want != 0:
-            part = os.read(fd, chunk if want < 0 else min(want, chunk))
-            if not part:
-                break
+            asked = chunk if want < 0 else min(want, chunk)
+            part = os.read(fd, asked)
             parts.append(part)
+            got += len(part)
             want = want if want < 0 else want - len(part)
+            if not part or (len(part) < asked and got >= info.st_size):
+                break  # the end: a short read once all its size is in (no read of nothing)
         data = b"".join(parts)
     finally:
         os.close(fd)
