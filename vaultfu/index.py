@@ -227,7 +227,7 @@ class Index:
             if memo is not None and memo[0] is note and memo[1] == self._stamp:
                 resolved.append(memo[2])
                 continue
-            (done,) = resolve_people(self.root, loaded, [note], self.person_data, people)
+            done = _resolved(note, loaded, self.person_data, people)
             self._resolved[note.path] = (note, self._stamp, done)
             resolved.append(done)
         return replace(loaded, interviews=tuple(resolved))
@@ -280,7 +280,15 @@ def resolve_people(
     already resolved against the same notes (shared by the calls of one `Index.loaded`)."""
     cache = {} if cache is None else cache
     fetch = person_data or (lambda rel: read_person(root, rel))
+    return (_resolved(note, loaded, fetch, cache) for note in notes)
 
+
+def _resolved(
+    note: Interview,
+    loaded: Loaded,
+    fetch: Callable[[str], PersonData],
+    cache: dict[str, Person],
+) -> Interview:
     def resolve(person: Person) -> Person:
         if not person.link:
             return person
@@ -294,12 +302,14 @@ def resolve_people(
             found = replace(found, name=person.name, topics=person.topics or found.topics)
         return found
 
-    for note in notes:
-        if not any(p.link for p in (*note.interviewers, *note.references)):
-            yield note
-            continue
-        yield replace(
-            note,
-            interviewers=tuple(resolve(p) for p in note.interviewers),
-            references=tuple(resolve(p) for p in note.references),
-        )
+    people = (*note.interviewers, *note.references)
+    for person in people:
+        if person.link:
+            break
+    else:
+        return note
+    return replace(
+        note,
+        interviewers=tuple(map(resolve, note.interviewers)),
+        references=tuple(map(resolve, note.references)),
+    )
