@@ -73,6 +73,15 @@ class Replay:
         words = line[len("- [ ] ") : line.index(" 🆔 ")]
         self.edit(self.agenda, line, f"- [x] {words} 🆔 {ident} ✅ {on}")
 
+    def tick_in_note(self, rel: str, ident: str, on: str) -> None:
+        """The Tasks plugin's toggle on a note's line: the box ticked and the line written again
+        in the plugin's own field order (🆔 before 📅), with ✅ and the day it was ticked."""
+        line = self.line(rel, ident)
+        found = re.fullmatch(rf"- \[ \] (.*) 📅 (\S+) 🆔 {ident}", line)
+        assert found is not None, line
+        words, due = found.groups()
+        self.edit(rel, line, f"- [x] {words} 🆔 {ident} 📅 {due} ✅ {on}")
+
     def ids(self, rel: str, kind_words: str) -> list[str]:
         """The ids of the task lines in a note whose words contain `kind_words`."""
         return [t.id for t in tasks_of(self.vault.read(rel)) if t.id and kind_words in t.text]

@@ -3,6 +3,7 @@ user's edits between runs made on real files."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from .conftest import Vault, note
@@ -112,6 +113,36 @@ def test_2_a_status_edited_by_hand_is_dated_after_the_last_follow_up(vault: Vaul
     assert f"{ACME}:" in checked and "status_date 2026-11-06" in checked
     assert f"vaultfu set '{ACME}' status_date" in checked
     assert "status_date 2026-11-06" in out
+
+
+def test_2_answering_a_decision_says_nothing_of_its_date(vault: Vault) -> None:
+    """What answers a status (the thank-you for a rejection, LinkedIn after it, the offer
+    answered) comes after it by nature: done, it neither moves the decision's date nor has
+    `check` ask for the real one, as a status check done after it does (above)."""
+    facts = "status: rejected\nstatus_date: 2026-11-19\nconnect: true"
+    vault.write(ACME, waiting().replace("status: waiting", facts), raw=True)
+    vault.write(GLOBEX, offer(), raw=True)
+    r = Replay(vault)
+    r.day("2026-11-22")
+    (thanks,) = r.ids(ACME, "for the decision")
+    (answer,) = r.ids(GLOBEX, "Answer the offer")
+    r.tick_in_note(ACME, thanks, "2026-11-22")
+    r.tick_in_note(GLOBEX, answer, "2026-11-22")
+    out = r.day("2026-11-23")
+    assert "before your last follow-up" not in out + r.run("check")
+    (connect,) = r.ids(ACME, "LinkedIn")
+    # 19 Nov + 2 days is a Saturday: Monday 23 Nov, not the thank-you's 22 Nov + 2 days
+    assert r.agenda_tasks()[connect] == dt.date(2026, 11, 23)
+    assert r.line(ACME, thanks).endswith(f"🆔 {thanks} 📅 2026-11-20 ✅ 2026-11-22")
+    r.tick_in_note(ACME, connect, "2026-11-24")
+    assert "before your last follow-up" not in r.day("2026-11-24")
+    r.edit(ACME, "connect: true", "connect: true\nkeep_in_touch: true")
+    r.day("2027-02-19")  # 19 Nov + 3 months
+    (first,) = r.ids(ACME, "Keep in touch")
+    r.tick_in_note(ACME, first, "2027-02-20")
+    out = r.day("2027-02-22")
+    assert "before your last follow-up" not in out + r.run("check")
+    assert dt.date(2027, 5, 20) in r.agenda_tasks().values()  # the next: 3 months after
 
 
 def test_3_accepting_an_offer_stops_the_chasing_and_asks_to_withdraw(vault: Vault) -> None:

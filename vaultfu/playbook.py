@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Iterator, Sequence
 
 import msgspec
 from msgspec.structs import replace
@@ -117,14 +117,48 @@ class _Planner:
         return found
 
     def last_done(self, app: Application) -> dt.date | None:
-        """The day of the last follow-up the user did for an application."""
-        days = [
-            t.done
+        """The day of the last follow-up the user did for an application, but for those that
+        answer its status (the offer answered, the thank-you for a rejection, …), which come
+        after the status by nature and so say nothing of its date."""
+        done = {
+            t.id: t.done
             for note in app.notes
             for t in note.tasks
             if t.is_vaultfu and t.status is TaskStatus.DONE and t.done
-        ]
-        return max(days) if days else None
+        }
+        for ident in self.answers(app, done):
+            done.pop(ident, None)
+        return max(done.values()) if done else None
+
+    def answers(self, app: Application, ids: Container[str | None]) -> Iterator[str]:
+        """The ids of the follow-ups that answer the application's status (see `per_application`:
+        made for the latest note, to its first interviewer; keep-in-touch numbered from 1)."""
+        latest = app.latest
+        contact = latest.interviewers[0] if latest.interviewers else None
+        status = latest.status
+        if status is Status.OFFER:
+            yield self.ident(Kind.OFFER_RESPONSE, latest, app, contact)
+        if status is Status.REJECTED:
+            yield self.ident(Kind.REJECTION_THANK_YOU, latest, app, contact)
+            for number in range(1, 1000):
+                ident = self.ident(Kind.KEEP_IN_TOUCH, latest, app, contact, str(number))
+                if ident not in ids:
+                    break
+                yield ident
+        if status in (Status.REJECTED, Status.ACCEPTED, Status.DECLINED):
+            for person in latest.interviewers:
+                yield self.ident(Kind.CONNECT, latest, app, person)
+
+    def ident(
+        self,
+        kind: Kind,
+        note: Interview,
+        app: Application,
+        person: Person | None = None,
+        key: str = "",
+    ) -> str:
+        when = note.date.isoformat() if note.date else note.name
+        return action_id(kind.value, app.key, when, person.name.casefold() if person else "", key)
 
     def shift(self, day: dt.date) -> dt.date:
         return to_monday(day, self.holidays) if self.rules.weekend_to_monday else day
@@ -146,8 +180,7 @@ class _Planner:
         """Record one action; returns it, or None when the user cancelled it, or when it
         expired unsent (`expires`). `answered`: the facts say it was done that day (an offer
         declined or accepted answers it), if vaultfu wrote its task."""
-        when = note.date.isoformat() if note.date else note.name
-        ident = action_id(kind.value, app.key, when, person.name.casefold() if person else "", key)
+        ident = self.ident(kind, note, app, person, key)
         task = self.task(ident)
         if task is not None and task.status is TaskStatus.CANCELLED:
             return None
