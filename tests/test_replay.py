@@ -371,3 +371,39 @@ def test_a_snoozed_follow_up_is_due_on_its_snooze_date(vault: Vault) -> None:
     assert r.agenda_tasks()[check] is not None
     assert str(r.agenda_tasks()[check]) == "2026-11-23"
     assert "Overdue" not in vault.read("Agenda.md")
+
+
+def test_11_a_corrected_interview_time_or_day_keeps_its_lines(vault: Vault) -> None:
+    """The follow-ups' ids are made from the facts, the interview's time among them: when the
+    user corrects the time or the day, the lines vaultfu wrote are still theirs (one line, one
+    draft each), ticked ones stay done and are not asked for again, open ones move."""
+    vault.write(ACME, waiting("2026-11-10T14:00"), raw=True)
+    r = Replay(vault)
+    r.day("2026-11-10")
+    (thanks,) = r.ids(ACME, "thank-you")
+    r.tick_in_note(ACME, thanks, "2026-11-10")
+    r.edit(ACME, "date: 2026-11-10T14:00", "date: 2026-11-10T15:00")
+    r.day("2026-11-11")
+    text = vault.read(ACME)
+    assert r.ids(ACME, "thank-you") == [thanks] and text.count("### Draft — thank-you") == 1
+    assert thanks not in vault.read("Agenda.md") and "thank-you" not in vault.read("Agenda.md")
+    r.day("2026-11-17")
+    (check,) = r.ids(ACME, "Follow up with")
+    r.tick_in_note(ACME, check, "2026-11-17")
+    r.edit(ACME, "date: 2026-11-10T15:00", "date: 2026-11-09T15:00")
+    r.day("2026-11-18")
+    assert r.ids(ACME, "thank-you") == [thanks] and r.ids(ACME, "Follow up with") == [check]
+    assert r.line(ACME, check).endswith("✅ 2026-11-17")
+    assert "### Draft — thank-you" in vault.read(ACME)
+    (second,) = [i for i, day in r.agenda_tasks().items() if day == dt.date(2026, 11, 24)]
+    assert "second and last time" in r.line("Agenda.md", second)  # 17 Nov + 7 days
+
+    # an interview moved before it took place: its preparation moves with it
+    screen = waiting("2026-11-25T10:00").replace("status: waiting", "status: scheduled")
+    vault.write(GLOBEX, screen.replace("Acme Corp", "Globex"), raw=True)
+    r.day("2026-11-24")
+    (prepare,) = r.ids(GLOBEX, "Prepare for")
+    r.edit(GLOBEX, "date: 2026-11-25T10:00", "date: 2026-11-27T09:30")
+    r.day("2026-11-24")
+    assert r.ids(GLOBEX, "Prepare for") == [prepare]
+    assert "📅 2026-11-27" in r.line(GLOBEX, prepare) and "❌" not in vault.read(GLOBEX)

@@ -15,6 +15,7 @@ from collections.abc import Container, Iterable, Iterator, Sequence
 import msgspec
 from msgspec.structs import replace
 
+from . import safe
 from .config import Playbook
 from .days import (
     ONE_DAY,
@@ -107,6 +108,7 @@ class _Planner:
         self.actions: list[Action] = []
         self.problems: list[Problem] = []
         self.closed: set[str] = set()
+        self.aliases: dict[str, str] = {}  # a follow-up's id → the line taken for it
 
     # -- what the notes say was done ------------------------------------------------------
 
@@ -158,7 +160,8 @@ class _Planner:
         key: str = "",
     ) -> str:
         when = note.date.isoformat() if note.date else note.name
-        return action_id(kind.value, app.key, when, person.name.casefold() if person else "", key)
+        ident = action_id(kind.value, app.key, when, person.name.casefold() if person else "", key)
+        return self.aliases.get(ident, ident)  # the line taken for it, if any
 
     def shift(self, day: dt.date) -> dt.date:
         return to_monday(day, self.holidays) if self.rules.weekend_to_monday else day
@@ -233,7 +236,7 @@ class _Planner:
                 continue
             start, problems = len(self.actions), len(self.problems)
             self.looked = {}
-            self.application(app, offers, accepted)
+            self.adopting(app, offers, accepted)
             if self.memo is not None:
                 self.memo.apps[app.key] = Planned(
                     app.notes,
@@ -258,6 +261,51 @@ class _Planner:
         return Plan(
             tuple(self.actions), self.waiting(), tuple(self.problems), frozenset(self.closed)
         )
+
+    def adopting(self, app: Application, offers: Offers, accepted: list[Application]) -> None:
+        """Plan an application; when an edit of the facts (the interview's time or day, say)
+        gave a follow-up another id than the task line vaultfu wrote for it, that line is
+        taken for it (see `adoptions`) and the application planned again on it: its tick, its
+        snooze and its draft still count, and the follow-up is not asked for a second time."""
+        start, problems, closed = len(self.actions), len(self.problems), app.label in self.closed
+        self.aliases = {}
+        for _ in range(8):  # a line taken can bring the next follow-up, with its own line
+            self.application(app, offers, accepted)
+            found = self.adoptions(app, self.actions[start:])
+            if not found:
+                break
+            self.aliases = {**self.aliases, **found}
+            del self.actions[start:], self.problems[problems:]
+            if not closed:
+                self.closed.discard(app.label)
+        self.aliases = {}
+
+    def adoptions(self, app: Application, actions: list[Action]) -> dict[str, str]:
+        """Follow-ups with no line, each paired with the line of the same note that no
+        follow-up claims and says the same words (the words a line starts with, before ` · `):
+        {the follow-up's id: the line's id}. Only pairs that are one of a kind on both sides."""
+        claimed = {a.id for a in actions}
+        orphans = [
+            (note.path, task)
+            for note in app.notes
+            for task in note.tasks
+            if task.id is not None and task.id not in claimed and task.is_vaultfu
+        ]
+        if not orphans:
+            return {}
+        lines: dict[tuple[str, str], list[Task]] = defaultdict(list)
+        for path, task in orphans:
+            lines[path, task.text.split(" · ", 1)[0]].append(task)
+        wanting: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for action in actions:
+            if action.kind is not Kind.TASK and action.id not in self.tasks:
+                wanting[action.note, safe.text(action.text)].append(action.id)
+        pairs = {}
+        for key, ids in wanting.items():
+            found = lines.get(key, [])
+            if len(ids) == 1 and len(found) == 1 and found[0].id:
+                pairs[ids[0]] = found[0].id
+        return pairs
 
     def application(self, app: Application, offers: Offers, accepted: list[Application]) -> None:
         """Every action of one application."""
