@@ -407,3 +407,18 @@ def test_11_a_corrected_interview_time_or_day_keeps_its_lines(vault: Vault) -> N
     r.day("2026-11-24")
     assert r.ids(GLOBEX, "Prepare for") == [prepare]
     assert "📅 2026-11-27" in r.line(GLOBEX, prepare) and "❌" not in vault.read(GLOBEX)
+
+
+def test_12_a_deleted_line_comes_back_alone_to_the_draft_still_there(vault: Vault) -> None:
+    """A follow-up's line deleted by hand, its draft kept: the line comes back (the agenda and
+    the note agree), linked to that draft, and no second draft is written under it."""
+    vault.write(ACME, waiting("2026-11-10T14:00"), raw=True)
+    r = Replay(vault)
+    r.day("2026-11-10")
+    (thanks,) = r.ids(ACME, "thank-you")
+    line = r.line(ACME, thanks)
+    r.edit(ACME, line + "\n", "")
+    out = r.day("2026-11-11")
+    text = vault.read(ACME)
+    assert r.line(ACME, thanks) == line and text.count("### Draft — thank-you") == 1
+    assert text.count(f"%% vaultfu draft {thanks} ") == 1 and "draft added" not in out

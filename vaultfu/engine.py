@@ -164,7 +164,7 @@ def prepare(
         a
         for a in sorted((wanted.actions[i] for i in wanted.drafts), key=action_order)
         if a.note in changes
-        and changes[a.note].count(heading(a)) > sources[a.note].text.count(heading(a))
+        and changes[a.note].count(f"# {heading(a)}") > sources[a.note].text.count(f"# {heading(a)}")
     )
     result = RunResult(
         agenda=replace(agenda, problems=sorted_problems(problems)),

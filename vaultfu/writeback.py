@@ -218,10 +218,15 @@ def follow_up_ops(interview: Interview, wanted: Wanted) -> Ops:
     known = {m.hash for m in interview.mail}
     new_lines = [line for h, line in wanted.mail_lines.get(interview.path, ()) if h not in known]
     sections = []
+    kept = {mark.id: mark for mark in interview.drafts}
     for ident in wanted.by_note.get(interview.path, ()):
         action = wanted.actions[ident]
         draft = wanted.drafts.get(ident)
         if ident not in present:
+            if ident in kept and ident not in wanted.force_drafts:  # the line was deleted:
+                # it comes back, alone, linked to the draft that is still there
+                new_lines.append(note_task_line(action, kept[ident].heading))
+                continue
             new_lines.append(note_task_line(action, heading(action) if draft else None))
             if draft:
                 sections.append(draft)
