@@ -422,3 +422,25 @@ def test_12_a_deleted_line_comes_back_alone_to_the_draft_still_there(vault: Vaul
     text = vault.read(ACME)
     assert r.line(ACME, thanks) == line and text.count("### Draft — thank-you") == 1
     assert text.count(f"%% vaultfu draft {thanks} ") == 1 and "draft added" not in out
+
+
+def test_13_a_renamed_company_keeps_its_lines(vault: Vault) -> None:
+    """A company renamed (by hand, or by Obsidian when its note is renamed and the `[[link]]` in
+    the frontmatter follows) changes the follow-ups' ids and words, not their drafts' headings:
+    the lines are still theirs. The done thank-you is not asked for again; the open status
+    check takes the new name, in its line and in its draft."""
+    vault.write(ACME, waiting().replace("company: Acme Corp", 'company: "[[Acme Corp]]"'), raw=True)
+    r = Replay(vault)
+    r.day("2026-11-10")
+    (thanks,) = r.ids(ACME, "thank-you")
+    r.tick_in_note(ACME, thanks, "2026-11-10")
+    r.day("2026-11-16")
+    (check,) = r.ids(ACME, "Follow up with")
+    r.edit(ACME, '"[[Acme Corp]]"', '"[[Acme Corporation]]"')
+    r.day("2026-11-16")
+    text = vault.read(ACME)
+    assert r.ids(ACME, "thank-you") == [thanks] and r.ids(ACME, "Follow up with") == [check]
+    assert text.count("### Draft —") == 2 and "❌" not in text
+    assert "at Acme Corporation (Senior" in r.line(ACME, check)
+    assert "role at Acme Corporation" in text.split("### Draft — status check")[1]
+    assert "thank-you" not in vault.read("Agenda.md")

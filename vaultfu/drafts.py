@@ -147,6 +147,15 @@ def heading(action: Action) -> str:
     )
 
 
+_DRAFT_LINK = re.compile(r"\[\[#([^\]|]+)\|draft\]\]")
+
+
+def linked_draft(words: str) -> str | None:
+    """The heading of the draft a task line's words link to (`[[#Draft — …|draft]]`), if any."""
+    found = _DRAFT_LINK.search(words)
+    return found.group(1) if found else None
+
+
 def to_them(topic: str) -> str:
     """A topic as the user wrote it, said to the company: "their migration" → "your migration"."""
     words = topic.split(" ", 1)

@@ -25,6 +25,7 @@ from .days import (
     to_friday,
     to_monday,
 )
+from .drafts import heading, linked_draft
 from .memo import PlanMemo, Planned
 from .model import (
     Action,
@@ -281,8 +282,9 @@ class _Planner:
         self.aliases = {}
 
     def adoptions(self, app: Application, actions: list[Action]) -> dict[str, str]:
-        """Follow-ups with no line, each paired with the line of the same note that no
-        follow-up claims and says the same words (the words a line starts with, before ` · `):
+        """Follow-ups with no line, each paired with a line of the same note that no follow-up
+        claims and that says the same words (before its first ` · `) or, failing that, links to
+        the draft it would have (a company renamed changes the words, not the draft's heading):
         {the follow-up's id: the line's id}. Only pairs that are one of a kind on both sides."""
         claimed = {a.id for a in actions}
         orphans = [
@@ -293,18 +295,31 @@ class _Planner:
         ]
         if not orphans:
             return {}
-        lines: dict[tuple[str, str], list[Task]] = defaultdict(list)
+        lines: dict[tuple[str, str, str], list[str]] = defaultdict(list)
         for path, task in orphans:
-            lines[path, task.text.split(" · ", 1)[0]].append(task)
-        wanting: dict[tuple[str, str], list[str]] = defaultdict(list)
-        for action in actions:
-            if action.kind is not Kind.TASK and action.id not in self.tasks:
-                wanting[action.note, safe.text(action.text)].append(action.id)
-        pairs = {}
-        for key, ids in wanting.items():
-            found = lines.get(key, [])
-            if len(ids) == 1 and len(found) == 1 and found[0].id:
-                pairs[ids[0]] = found[0].id
+            assert task.id is not None
+            lines[path, "words", task.text.split(" · ", 1)[0]].append(task.id)
+            if (linked := linked_draft(task.text)) is not None:
+                lines[path, "draft", linked].append(task.id)
+
+        def keys(action: Action) -> list[tuple[str, str, str]]:
+            found = [(action.note, "words", safe.text(action.text))]
+            if action.kind.sends_message:
+                found.append((action.note, "draft", heading(action)))
+            return found
+
+        absent = [a for a in actions if a.kind is not Kind.TASK and a.id not in self.tasks]
+        wanting: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+        for action in absent:
+            for key in keys(action):
+                wanting[key].append(action.id)
+        pairs: dict[str, str] = {}
+        for action in absent:
+            for key in keys(action):
+                found = lines.get(key, [])
+                if len(wanting[key]) == 1 and len(found) == 1 and found[0] not in pairs.values():
+                    pairs[action.id] = found[0]
+                    break
         return pairs
 
     def application(self, app: Application, offers: Offers, accepted: list[Application]) -> None:

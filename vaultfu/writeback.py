@@ -16,7 +16,7 @@ from . import safe
 from .agenda import fmt_day
 from .body import parse_structure
 from .config import Config
-from .drafts import DraftError, draft_section, facts_hash, heading
+from .drafts import DraftError, draft_section, facts_hash, heading, linked_draft
 from .edits import (
     DRAFTS,
     LineError,
@@ -65,9 +65,6 @@ def ids_present(tasks: Iterable[Task]) -> set[str]:
         if "🆔" in task.description:
             found.update(_LOOSE_ID.findall(task.description))
     return found
-
-
-_DRAFT_LINK = re.compile(r"\[\[#([^\]|]+)\|draft\]\]")
 
 
 @dataclass(frozen=True)
@@ -205,9 +202,8 @@ def follow_up_ops(interview: Interview, wanted: Wanted) -> Ops:
         elif action.done is not None:  # the facts say it was done (an offer answered)
             marks.append((task.line, "x", f"✅ {action.done.isoformat()}"))
         elif action.kind is not Kind.TASK:
-            link = _DRAFT_LINK.search(task.text)
             draft = heading(action) if action.id in wanted.redrafts else None
-            words = task_words(action, draft or (link.group(1) if link else None))
+            words = task_words(action, draft or linked_draft(task.text))
             if words != task.text or action.due != task.due:
                 refresh.append((task.line, words, action.due))
     redraft = [
