@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import defaultdict
-from collections.abc import Container, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 import msgspec
 from msgspec.structs import replace
@@ -119,21 +119,22 @@ class _Planner:
         self.looked[ident] = found = self.tasks.get(ident)
         return found
 
-    def last_done(self, app: Application) -> dt.date | None:
-        """The day of the last follow-up the user did for an application, but for those that
-        answer its status (the offer answered, the thank-you for a rejection, …), which come
-        after the status by nature and so say nothing of its date."""
+    def last_done(self, app: Application, after: dt.date) -> dt.date | None:
+        """The day of the last follow-up the user did for an application after `after`, but
+        for those that answer its status (the offer answered, the thank-you for a rejection,
+        …), which come after the status by nature and so say nothing of its date."""
         done = {
             t.id: t.done
             for note in app.notes
             for t in note.tasks
-            if t.is_vaultfu and t.status is TaskStatus.DONE and t.done
+            if t.is_vaultfu and t.status is TaskStatus.DONE and t.done and t.done > after
         }
-        for ident in self.answers(app, done):
-            done.pop(ident, None)
+        if done:
+            for ident in self.answers(app):
+                done.pop(ident, None)
         return max(done.values()) if done else None
 
-    def answers(self, app: Application, ids: Container[str | None]) -> Iterator[str]:
+    def answers(self, app: Application) -> Iterator[str]:
         """The ids of the follow-ups that answer the application's status (see `per_application`:
         made for the latest note, to its first interviewer; keep-in-touch numbered from 1)."""
         latest = app.latest
@@ -145,7 +146,7 @@ class _Planner:
             yield self.ident(Kind.REJECTION_THANK_YOU, latest, app, contact)
             for number in range(1, 1000):
                 ident = self.ident(Kind.KEEP_IN_TOUCH, latest, app, contact, str(number))
-                if ident not in ids:
+                if ident not in self.tasks:  # (numbered while their lines are there)
                     break
                 yield ident
         if status in (Status.REJECTED, Status.ACCEPTED, Status.DECLINED):
@@ -272,7 +273,7 @@ class _Planner:
         self.aliases = {}
         for _ in range(8):  # a line taken can bring the next follow-up, with its own line
             self.application(app, offers, accepted)
-            found = self.adoptions(app, self.actions[start:])
+            found = self.adoptions(app, start)
             if not found:
                 break
             self.aliases = {**self.aliases, **found}
@@ -281,20 +282,22 @@ class _Planner:
                 self.closed.discard(app.label)
         self.aliases = {}
 
-    def adoptions(self, app: Application, actions: list[Action]) -> dict[str, str]:
+    def adoptions(self, app: Application, start: int) -> dict[str, str]:
         """Follow-ups with no line, each paired with a line of the same note that no follow-up
-        claims and that says the same words (before its first ` · `) or, failing that, links to
+        looked up and that says the same words (before its first ` · `) or, failing that, links to
         the draft it would have (a company renamed changes the words, not the draft's heading):
-        {the follow-up's id: the line's id}. Only pairs that are one of a kind on both sides."""
-        claimed = {a.id for a in actions}
+        {the follow-up's id: the line's id}, for the actions from `start` on. Only pairs that are
+        one of a kind on both sides."""
+        looked = self.looked  # a line looked up by its own id is its follow-up's, done or not
         orphans = [
             (note.path, task)
             for note in app.notes
             for task in note.tasks
-            if task.id is not None and task.id not in claimed and task.is_vaultfu
+            if task.id not in looked and task.is_vaultfu
         ]
         if not orphans:
             return {}
+        actions = self.actions[start:]
         lines: dict[tuple[str, str, str], list[str]] = defaultdict(list)
         for path, task in orphans:
             assert task.id is not None
@@ -365,8 +368,8 @@ class _Planner:
         follow-up the user did (a status edited by hand may keep an old date; `check` says so)."""
         latest = app.latest
         day = latest.status_date or latest.day or self.today
-        last = self.last_done(app)
-        if last is not None and day < last:
+        last = self.last_done(app, after=day)
+        if last is not None:
             if latest.status_date is not None:
                 self.problems.append(
                     Problem(
