@@ -1,21 +1,19 @@
 """The playbook (DESIGN §3): interview facts + today → the actions that apply (pure).
 
 Every action that applies is returned, done or open, with a stable id derived from what it is
-about (never from the note's path, so a renamed note keeps its ids). Whether an action is done is
-read from the task lines vaultfu wrote (`🆔 vf-…`) in the notes.
+about (see `ids`). Whether an action is done is read from the task lines vaultfu wrote
+(`🆔 vf-…`) in the notes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 
 import msgspec
 from msgspec.structs import replace
 
-from . import safe
 from .config import Playbook
 from .days import (
     ONE_DAY,
@@ -25,7 +23,7 @@ from .days import (
     to_friday,
     to_monday,
 )
-from .drafts import heading, linked_draft
+from .ids import adoptions, answering, follow_up_id, user_task_id
 from .memo import PlanMemo, Planned
 from .model import (
     Action,
@@ -52,24 +50,6 @@ class Plan(msgspec.Struct, frozen=True):
 
     def open(self) -> tuple[Action, ...]:
         return tuple(a for a in self.actions if a.done is None)
-
-
-def action_id(*parts: str) -> str:
-    digest = hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
-    return f"vf-{digest[:10]}"
-
-
-def user_task_id(note: Interview, task: Task) -> str:
-    """Tasks the user wrote keep their own 🆔; others get one from what they say."""
-    if task.id:
-        return task.id
-    when = note.date.isoformat() if note.date else note.name
-    return (
-        "t-"
-        + hashlib.sha1(
-            "\x1f".join([note.application_key, when, task.description]).encode("utf-8")
-        ).hexdigest()[:10]
-    )
 
 
 def group_applications(interviews: Iterable[Interview]) -> tuple[Application, ...]:
@@ -130,28 +110,9 @@ class _Planner:
             if t.is_vaultfu and t.status is TaskStatus.DONE and t.done and t.done > after
         }
         if done:
-            for ident in self.answers(app):
+            for ident in answering(app, self.tasks, self.aliases):
                 done.pop(ident, None)
         return max(done.values()) if done else None
-
-    def answers(self, app: Application) -> Iterator[str]:
-        """The ids of the follow-ups that answer the application's status (see `per_application`:
-        made for the latest note, to its first interviewer; keep-in-touch numbered from 1)."""
-        latest = app.latest
-        contact = latest.interviewers[0] if latest.interviewers else None
-        status = latest.status
-        if status is Status.OFFER:
-            yield self.ident(Kind.OFFER_RESPONSE, latest, app, contact)
-        if status is Status.REJECTED:
-            yield self.ident(Kind.REJECTION_THANK_YOU, latest, app, contact)
-            for number in range(1, 1000):
-                ident = self.ident(Kind.KEEP_IN_TOUCH, latest, app, contact, str(number))
-                if ident not in self.tasks:  # (numbered while their lines are there)
-                    break
-                yield ident
-        if status in (Status.REJECTED, Status.ACCEPTED, Status.DECLINED):
-            for person in latest.interviewers:
-                yield self.ident(Kind.CONNECT, latest, app, person)
 
     def ident(
         self,
@@ -161,8 +122,7 @@ class _Planner:
         person: Person | None = None,
         key: str = "",
     ) -> str:
-        when = note.date.isoformat() if note.date else note.name
-        ident = action_id(kind.value, app.key, when, person.name.casefold() if person else "", key)
+        ident = follow_up_id(kind, note, app, person, key)
         return self.aliases.get(ident, ident)  # the line taken for it, if any
 
     def shift(self, day: dt.date) -> dt.date:
@@ -267,13 +227,13 @@ class _Planner:
     def adopting(self, app: Application, offers: Offers, accepted: list[Application]) -> None:
         """Plan an application; when an edit of the facts (the interview's time or day, say)
         gave a follow-up another id than the task line vaultfu wrote for it, that line is
-        taken for it (see `adoptions`) and the application planned again on it: its tick, its
+        taken for it (see `ids.adoptions`) and the application planned again on it: its tick, its
         snooze and its draft still count, and the follow-up is not asked for a second time."""
         start, problems, closed = len(self.actions), len(self.problems), app.label in self.closed
         self.aliases = {}
         for _ in range(8):  # a line taken can bring the next follow-up, with its own line
             self.application(app, offers, accepted)
-            found = self.adoptions(app, start)
+            found = adoptions(app, self.actions, start, self.looked, self.tasks)
             if not found:
                 break
             self.aliases = {**self.aliases, **found}
@@ -281,49 +241,6 @@ class _Planner:
             if not closed:
                 self.closed.discard(app.label)
         self.aliases = {}
-
-    def adoptions(self, app: Application, start: int) -> dict[str, str]:
-        """Follow-ups with no line, each paired with a line of the same note that no follow-up
-        looked up and that says the same words (before its first ` · `) or, failing that, links to
-        the draft it would have (a company renamed changes the words, not the draft's heading):
-        {the follow-up's id: the line's id}, for the actions from `start` on. Only pairs that are
-        one of a kind on both sides."""
-        looked = self.looked  # a line looked up by its own id is its follow-up's, done or not
-        orphans = [
-            (note.path, task)
-            for note in app.notes
-            for task in note.tasks
-            if task.id not in looked and task.is_vaultfu
-        ]
-        if not orphans:
-            return {}
-        actions = self.actions[start:]
-        lines: dict[tuple[str, str, str], list[str]] = defaultdict(list)
-        for path, task in orphans:
-            assert task.id is not None
-            lines[path, "words", task.text.split(" · ", 1)[0]].append(task.id)
-            if (linked := linked_draft(task.text)) is not None:
-                lines[path, "draft", linked].append(task.id)
-
-        def keys(action: Action) -> list[tuple[str, str, str]]:
-            found = [(action.note, "words", safe.text(action.text))]
-            if action.kind.sends_message:
-                found.append((action.note, "draft", heading(action)))
-            return found
-
-        absent = [a for a in actions if a.kind is not Kind.TASK and a.id not in self.tasks]
-        wanting: dict[tuple[str, str, str], list[str]] = defaultdict(list)
-        for action in absent:
-            for key in keys(action):
-                wanting[key].append(action.id)
-        pairs: dict[str, str] = {}
-        for action in absent:
-            for key in keys(action):
-                found = lines.get(key, [])
-                if len(wanting[key]) == 1 and len(found) == 1 and found[0] not in pairs.values():
-                    pairs[action.id] = found[0]
-                    break
-        return pairs
 
     def application(self, app: Application, offers: Offers, accepted: list[Application]) -> None:
         """Every action of one application."""

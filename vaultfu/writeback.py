@@ -29,10 +29,11 @@ from .edits import (
     update_task_line,
 )
 from .front import find_frontmatter
+from .ids import user_task_id
 from .memo import PlanMemo
 from .model import Action, DraftMark, Interview, Kind, Problem, Task, TaskStatus
 from .notes import parse_text
-from .playbook import Plan, plan, user_task_id
+from .playbook import Plan, plan
 
 
 def task_words(action: Action, draft: str | None) -> str:

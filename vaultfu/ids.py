@@ -1,0 +1,119 @@
+"""Which task line is whose (pure): the ids of vaultfu's follow-ups and of the user's tasks,
+and the lines an edit of the facts left under an id of before.
+
+A follow-up's id is made from what it is about (its kind, the application, the interview's
+date and time, the person, a key), never from the note's path: a note renamed or moved keeps its
+ids. An edit of those facts (the time corrected, the company renamed) gives it another id; the
+line vaultfu wrote for it is then found by its words or by the draft it links to (`adoptions`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Container, Iterator, Mapping
+
+from . import safe
+from .drafts import heading, linked_draft
+from .model import Action, Application, Interview, Kind, Person, Status, Task
+
+
+def action_id(*parts: str) -> str:
+    digest = hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()
+    return f"vf-{digest[:10]}"
+
+
+def user_task_id(note: Interview, task: Task) -> str:
+    """Tasks the user wrote keep their own 🆔; others get one from what they say."""
+    if task.id:
+        return task.id
+    when = note.date.isoformat() if note.date else note.name
+    return (
+        "t-"
+        + hashlib.sha1(
+            "\x1f".join([note.application_key, when, task.description]).encode("utf-8")
+        ).hexdigest()[:10]
+    )
+
+
+def follow_up_id(
+    kind: Kind, note: Interview, app: Application, person: Person | None = None, key: str = ""
+) -> str:
+    when = note.date.isoformat() if note.date else note.name
+    return action_id(kind.value, app.key, when, person.name.casefold() if person else "", key)
+
+
+def answering(app: Application, known: Container[str], aliases: Mapping[str, str]) -> Iterator[str]:
+    """The ids of the follow-ups that answer the application's status, the offer answered, the
+    thank-you for a rejection, LinkedIn, keeping in touch (made as `playbook` makes them: for
+    the latest note, to its first interviewer; keep-in-touch numbered from 1 while its lines
+    are `known`; through `aliases`, the lines taken for them)."""
+    latest = app.latest
+    contact = latest.interviewers[0] if latest.interviewers else None
+
+    def ident(kind: Kind, person: Person | None, key: str = "") -> str:
+        found = follow_up_id(kind, latest, app, person, key)
+        return aliases.get(found, found)
+
+    if latest.status is Status.OFFER:
+        yield ident(Kind.OFFER_RESPONSE, contact)
+    if latest.status is Status.REJECTED:
+        yield ident(Kind.REJECTION_THANK_YOU, contact)
+        for number in range(1, 1000):
+            found = ident(Kind.KEEP_IN_TOUCH, contact, str(number))
+            if found not in known:
+                break
+            yield found
+    if latest.status in (Status.REJECTED, Status.ACCEPTED, Status.DECLINED):
+        for person in latest.interviewers:
+            yield ident(Kind.CONNECT, person)
+
+
+def adoptions(
+    app: Application,
+    actions: list[Action],
+    start: int,
+    looked: Container[str | None],
+    known: Container[str],
+) -> dict[str, str]:
+    """The follow-ups of `actions[start:]` with no line (their ids not `known`), each paired
+    with a line of the same note whose id no follow-up `looked` up (a line looked up by its own
+    id is its follow-up's, done, cancelled or expired) and that says the same words (before its
+    first ` · `) or, failing that, links to the draft the follow-up would have (a company
+    renamed changes the words, not the draft's heading): {the follow-up's id: the line's id}.
+    Only pairs that are one of a kind on both sides."""
+    orphans = [
+        (note.path, task)
+        for note in app.notes
+        for task in note.tasks
+        if task.id not in looked and task.is_vaultfu
+    ]
+    if not orphans:
+        return {}
+    actions = actions[start:]
+    lines: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+    for path, task in orphans:
+        assert task.id is not None
+        lines[path, "words", task.text.split(" · ", 1)[0]].append(task.id)
+        if (linked := linked_draft(task.text)) is not None:
+            lines[path, "draft", linked].append(task.id)
+
+    def keys(action: Action) -> list[tuple[str, str, str]]:
+        found = [(action.note, "words", safe.text(action.text))]
+        if action.kind.sends_message:
+            found.append((action.note, "draft", heading(action)))
+        return found
+
+    absent = [a for a in actions if a.kind is not Kind.TASK and a.id not in known]
+    wanting: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+    for action in absent:
+        for key in keys(action):
+            wanting[key].append(action.id)
+    pairs: dict[str, str] = {}
+    for action in absent:
+        for key in keys(action):
+            found = lines.get(key, [])
+            if len(wanting[key]) == 1 and len(found) == 1 and found[0] not in pairs.values():
+                pairs[action.id] = found[0]
+                break
+    return pairs
