@@ -444,3 +444,35 @@ def test_13_a_renamed_company_keeps_its_lines(vault: Vault) -> None:
     assert "at Acme Corporation (Senior" in r.line(ACME, check)
     assert "role at Acme Corporation" in text.split("### Draft — status check")[1]
     assert "thank-you" not in vault.read("Agenda.md")
+
+
+def test_14_a_name_corrected_or_half_typed_keeps_its_line(vault: Vault) -> None:
+    """An interviewer's name edited (and caught half typed: the watcher runs on every save
+    Obsidian makes while you type) changes the thank-you's id, words and draft heading: its line
+    is still taken for it by its kind, follows the name, and the follow-up is never lost."""
+    vault.write(ACME, waiting(), raw=True)
+    r = Replay(vault)
+    r.day("2026-11-10")
+    (thanks,) = r.ids(ACME, "thank-you")
+    for name in ("Jane D", "Jane Doe"):
+        r.edit(ACME, r.vault.read(ACME).split("  - ")[1].split(" <")[0], name)
+        r.day("2026-11-10")
+        assert r.ids(ACME, "thank-you") == [thanks] and f"to {name} at" in r.line(ACME, thanks)
+        assert r.line(ACME, thanks).startswith("- [ ] ") and thanks in r.agenda_tasks()
+        assert vault.read(ACME).count("### Draft —") == 1
+        assert f"### Draft — thank-you email to {name} (10 Nov)" in vault.read(ACME)
+    # the interviewer named only after the thank-you (to "your interviewer") was sent
+    vault.write(
+        GLOBEX,
+        waiting()
+        .replace("Acme Corp", "Globex")
+        .replace("interviewers:\n  - Jane Doe <jane@acme.com>\n", ""),
+        raw=True,
+    )
+    r.day("2026-11-10")
+    (sent,) = r.ids(GLOBEX, "thank-you")
+    r.tick_in_note(GLOBEX, sent, "2026-11-10")
+    r.edit(GLOBEX, "status: waiting", "interviewers:\n  - Hank Scorpio\nstatus: waiting")
+    r.day("2026-11-11")
+    assert r.ids(GLOBEX, "thank-you") == [sent]
+    assert "thank-you to Hank" not in vault.read("Agenda.md") + vault.read(GLOBEX)

@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Container, Iterator, Mapping
 
 from . import safe
-from .drafts import heading, linked_draft
+from .drafts import KIND_LABEL, heading, linked_draft
 from .model import Action, Application, Interview, Kind, Person, Status, Task
 
 
@@ -69,6 +69,21 @@ def answering(app: Application, known: Container[str], aliases: Mapping[str, str
             yield ident(Kind.CONNECT, person)
 
 
+# Follow-ups of which a note has one per person, whatever else changes: those that have a key
+# of their own (which offer, which acceptance, the how-many-th keeping in touch) are not taken
+# by their kind alone, nor by their draft's heading (another offer the same day has the same).
+_BY_KIND = frozenset(KIND_LABEL) - {Kind.COMPETING_OFFER, Kind.KEEP_IN_TOUCH, Kind.WITHDRAW}
+_BY_LABEL = sorted(((KIND_LABEL[k], k) for k in _BY_KIND), key=lambda p: -len(p[0]))
+
+
+def _kind_linked(linked: str) -> Kind | None:
+    """The kind of follow-up whose draft a heading names (`Draft — status check to …`)."""
+    for label, kind in _BY_LABEL:
+        if linked.startswith((f"Draft — {label} to ", f"Draft — {label} (")):
+            return kind
+    return None
+
+
 def adoptions(
     app: Application,
     actions: list[Action],
@@ -79,9 +94,10 @@ def adoptions(
     """The follow-ups of `actions[start:]` with no line (their ids not `known`), each paired
     with a line of the same note whose id no follow-up `looked` up (a line looked up by its own
     id is its follow-up's, done, cancelled or expired) and that says the same words (before its
-    first ` · `) or, failing that, links to the draft the follow-up would have (a company
-    renamed changes the words, not the draft's heading): {the follow-up's id: the line's id}.
-    Only pairs that are one of a kind on both sides."""
+    first ` · `); failing that, that links to the draft the follow-up would have (a company
+    renamed changes the words, not the draft's heading); failing that, to a draft of the same
+    kind (a name corrected, or caught half typed by the watcher, changes both). Returns {the
+    follow-up's id: the line's id}; only pairs that are one of a kind on both sides."""
     orphans = [
         (note.path, task)
         for note in app.notes
@@ -90,21 +106,24 @@ def adoptions(
     ]
     if not orphans:
         return {}
-    actions = actions[start:]
     lines: dict[tuple[str, str, str], list[str]] = defaultdict(list)
     for path, task in orphans:
         assert task.id is not None
         lines[path, "words", task.text.split(" · ", 1)[0]].append(task.id)
-        if (linked := linked_draft(task.text)) is not None:
+        linked = linked_draft(task.text)
+        kind = _kind_linked(linked) if linked is not None else None
+        if linked is not None and kind is not None:
             lines[path, "draft", linked].append(task.id)
+            lines[path, "kind", kind.value].append(task.id)
 
     def keys(action: Action) -> list[tuple[str, str, str]]:
         found = [(action.note, "words", safe.text(action.text))]
-        if action.kind.sends_message:
+        if action.kind in _BY_KIND:
             found.append((action.note, "draft", heading(action)))
+            found.append((action.note, "kind", action.kind.value))
         return found
 
-    absent = [a for a in actions if a.kind is not Kind.TASK and a.id not in known]
+    absent = [a for a in actions[start:] if a.kind is not Kind.TASK and a.id not in known]
     wanting: dict[tuple[str, str, str], list[str]] = defaultdict(list)
     for action in absent:
         for key in keys(action):
