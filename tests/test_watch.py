@@ -179,6 +179,29 @@ def test_a_note_broken_mid_edit_then_fixed(vault: Vault) -> None:
         assert "Email a thank-you to Jane Doe" in agenda(vault)
 
 
+def test_a_status_caught_half_changed_cancels_nothing_until_saves_stop(vault: Vault) -> None:
+    """Obsidian saves while you type: a status set in the wrong note and put back at once must
+    not cancel the follow-ups it made stale for a moment. Open lines that no longer apply are
+    cancelled only once no note was saved for `settle` seconds."""
+    note = "Interviews/acme.md"
+    vault.write(note, ACME)
+    with watching(vault, settle=1.5) as (watcher, updates, _):
+        good = vault.read(note)
+        assert "- [ ] Email a thank-you to Jane Doe" in good
+        vault.write(note, good.replace("status: waiting", "status: rejected"), raw=True)
+        wait_for(lambda: "for the decision" in vault.read(note))  # its thank-you written
+        assert "- [ ] Email a thank-you to Jane Doe" in vault.read(note)  # stale, held open
+        text = vault.read(note)
+        vault.write(note, text.replace("status: rejected", "status: waiting"), raw=True)
+        wait_for(lambda: "for the decision" not in agenda(vault))
+        wait_for(lambda: "no save for" in updates[-1].reason)
+        text = vault.read(note)
+        assert "- [ ] Email a thank-you to Jane Doe" in text  # never cancelled
+        assert "Email a thank-you to Jane Doe" in agenda(vault)
+        assert "- [-] Thank Jane Doe at Acme Corp" in text and "❌" in text  # now stale for good
+        assert quiet(watcher) == watcher.cycles  # and then nothing more
+
+
 def test_midnight_rollover_with_no_file_change(vault: Vault) -> None:
     vault.write("Interviews/acme.md", ACME.replace("2026-11-20T14:00", "2026-11-24T14:00"))
     with watching(vault) as (_watcher, updates, clock):

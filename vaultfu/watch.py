@@ -5,7 +5,8 @@ on at once when it is one note written and closed) re-reads only the notes it na
 and writes only what changes. vaultfu's own writes are
 recognised by their content hash and start no cycle. A periodic rescan (a stat per note) catches
 anything an observer missed, as does an inotify queue overflow; the day rolling over at midnight
-recomputes the agenda even when no file changes.
+recomputes the agenda even when no file changes. Open lines that no longer apply are cancelled
+only once no note was saved for a while (`settle`): Obsidian saves while you type.
 """
 
 from __future__ import annotations
@@ -157,6 +158,7 @@ class Watcher:
         polling: bool = False,
         poll_interval: float = 1.0,
         tick: float = 1.0,
+        settle: float = 120.0,
         on_update: Callable[[Update], None] = lambda update: None,
         warn: Callable[[str], None] = lambda message: None,
         notify: Callable[[str, str], str | None] | None = None,
@@ -171,6 +173,12 @@ class Watcher:
         self.polling = polling
         self.poll_interval = poll_interval
         self.tick = tick
+        # Open lines that no longer apply are cancelled only once no note was saved for
+        # `settle` seconds: Obsidian saves while you type, and a status or a name caught half
+        # typed would otherwise cancel follow-ups for good.
+        self.settle = settle
+        self.last_edit: float | None = None  # when a change of the user's last started a cycle
+        self.held = False  # a cycle left lines that no longer apply open
         self.on_update = on_update
         self.warn = warn
         self.notify = notify  # (title, message) → why it could not, or None
@@ -219,13 +227,17 @@ class Watcher:
         return self.pinned_today or self.index.config.today or self.clock()
 
     def cycle(self, reason: str, changed: tuple[str, ...] = ()) -> Update:
+        if changed:
+            self.last_edit = time.monotonic()
+        hold = self.last_edit is not None and time.monotonic() - self.last_edit < self.settle
+        self.held = self.held or hold
         prepared = prepare(
             self.root,
             today=self.pinned_today,
             clock=self.clock(),
             index=self.index,
             memo=self.memo,
-            request=Request(problems=self.mail_problems),
+            request=Request(problems=self.mail_problems, hold_stale=hold),
         )
         result = commit(prepared)
         # Read back what was written: the index then holds vaultfu's own bytes, so the events
@@ -347,6 +359,10 @@ class Watcher:
             if self._day() != day:
                 day = self._day()
                 self.cycle(f"new day, {day:%a} {day.day} {day:%b}")
+                continue
+            if self.held and time.monotonic() - (self.last_edit or 0.0) >= self.settle:
+                self.held = False
+                self.cycle(f"no save for {self.settle:.0f} s")
 
 
 def _describe(changed: set[str]) -> str:

@@ -283,6 +283,9 @@ class Request:
     # `vaultfu mail`: what the mailbox taught, per note: (hash, line) pairs to add
     mail_lines: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
     problems: tuple[Problem, ...] = ()  # found on the way (a mailbox that cannot be read)
+    # the watcher while the user is still editing: open lines that no longer apply are left
+    # open for now (a name or a status caught half typed must not cancel them for good)
+    hold_stale: bool = False
 
 
 Ticks = dict[str, tuple[TaskStatus, dt.date]]
@@ -458,7 +461,7 @@ def build_wanted(
         force_drafts=frozenset(force),
         drafts=drafts,
         redrafts=redrafts,
-        cancel_stale=config.write_notes,
+        cancel_stale=config.write_notes and not request.hold_stale,
         mail_lines=request.mail_lines,
     )
 
