@@ -476,3 +476,19 @@ def test_14_a_name_corrected_or_half_typed_keeps_its_line(vault: Vault) -> None:
     r.day("2026-11-11")
     assert r.ids(GLOBEX, "thank-you") == [sent]
     assert "thank-you to Hank" not in vault.read("Agenda.md") + vault.read(GLOBEX)
+
+
+def test_15_a_preparation_follows_its_company_as_it_is_typed(vault: Vault) -> None:
+    """A preparation has no draft: its line is taken by its kind, one to a note, so a company
+    typed in steps (a run on each save, as the watcher makes them) leaves one line, not one
+    line per step."""
+    screen = waiting("2026-11-25T10:00").replace("status: waiting", "status: scheduled")
+    vault.write(GLOBEX, screen.replace("Acme Corp", "Globex"), raw=True)
+    r = Replay(vault)
+    r.day("2026-11-24")
+    (prepare,) = r.ids(GLOBEX, "Prepare for")
+    for before, after in (("Globex", "Glo"), ("Glo", "Globex Corporation")):
+        r.edit(GLOBEX, f"company: {before}", f"company: {after}")
+        r.day("2026-11-24")
+        assert r.ids(GLOBEX, "Prepare for") == [prepare]
+        assert f"at {after} (" in r.line(GLOBEX, prepare) and "❌" not in vault.read(GLOBEX)

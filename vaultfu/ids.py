@@ -76,6 +76,10 @@ _BY_KIND = frozenset(KIND_LABEL) - {Kind.COMPETING_OFFER, Kind.KEEP_IN_TOUCH, Ki
 _BY_LABEL = sorted(((KIND_LABEL[k], k) for k in _BY_KIND), key=lambda p: -len(p[0]))
 
 
+# Follow-ups with no draft, one to a note: their line's words say their kind
+_BY_WORDS = {"Prepare for the ": Kind.PREPARE, "No answer from ": Kind.MOVE_ON}
+
+
 def _kind_linked(linked: str) -> Kind | None:
     """The kind of follow-up whose draft a heading names (`Draft — status check to …`)."""
     for label, kind in _BY_LABEL:
@@ -96,7 +100,8 @@ def adoptions(
     id is its follow-up's, done, cancelled or expired) and that says the same words (before its
     first ` · `); failing that, that links to the draft the follow-up would have (a company
     renamed changes the words, not the draft's heading); failing that, to a draft of the same
-    kind (a name corrected, or caught half typed by the watcher, changes both). Returns {the
+    kind (a name corrected, or caught half typed by the watcher, changes both), or for a
+    preparation or a move-on, which have no draft, that is one of the same kind. Returns {the
     follow-up's id: the line's id}; only pairs that are one of a kind on both sides."""
     orphans = [
         (note.path, task)
@@ -115,11 +120,16 @@ def adoptions(
         if linked is not None and kind is not None:
             lines[path, "draft", linked].append(task.id)
             lines[path, "kind", kind.value].append(task.id)
+        elif linked is None:
+            said = next((k for w, k in _BY_WORDS.items() if task.text.startswith(w)), None)
+            if said is not None:
+                lines[path, "kind", said.value].append(task.id)
 
     def keys(action: Action) -> list[tuple[str, str, str]]:
         found = [(action.note, "words", safe.text(action.text))]
         if action.kind in _BY_KIND:
             found.append((action.note, "draft", heading(action)))
+        if action.kind in _BY_KIND or action.kind in _BY_WORDS.values():
             found.append((action.note, "kind", action.kind.value))
         return found
 
