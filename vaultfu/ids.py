@@ -3,8 +3,9 @@ and the lines an edit of the facts left under an id of before.
 
 A follow-up's id is made from what it is about (its kind, the application, the interview's
 date and time, the person, a key), never from the note's path: a note renamed or moved keeps its
-ids. An edit of those facts (the time corrected, the company renamed) gives it another id; the
-line vaultfu wrote for it is then found by its words or by the draft it links to (`adoptions`).
+ids. An edit of those facts (the time corrected, the company renamed, a name fixed) gives it
+another id; the line vaultfu wrote for it is then found by its words, by the draft it links to,
+or by its kind (`adoptions`).
 """
 
 from __future__ import annotations
