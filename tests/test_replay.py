@@ -52,6 +52,11 @@ def waiting(date: str = "2026-11-10T14:00", extra: str = "") -> str:
     )
 
 
+def scheduled(date: str) -> str:
+    """An interview still to come."""
+    return waiting(date).replace("status: waiting", "status: scheduled")
+
+
 def test_1_a_moved_deadline_moves_the_task_line_and_its_draft(vault: Vault) -> None:
     vault.write(GLOBEX, offer(), raw=True)
     r = Replay(vault)
@@ -340,7 +345,7 @@ def test_10_no_interviewer_means_the_hiring_team(vault: Vault) -> None:
 
 
 def test_10_a_phone_screen_is_prepared_by_phone(vault: Vault) -> None:
-    screen = waiting("2026-11-26T10:00").replace("status: waiting", "status: scheduled")
+    screen = scheduled("2026-11-26T10:00")
     vault.write(ACME, screen.replace("thank_you_note: false", "round: phone screen"), raw=True)
     vault.write(
         GLOBEX,
@@ -399,7 +404,7 @@ def test_11_a_corrected_interview_time_or_day_keeps_its_lines(vault: Vault) -> N
     assert "second and last time" in r.line("Agenda.md", second)  # 17 Nov + 7 days
 
     # an interview moved before it took place: its preparation moves with it
-    screen = waiting("2026-11-25T10:00").replace("status: waiting", "status: scheduled")
+    screen = scheduled("2026-11-25T10:00")
     vault.write(GLOBEX, screen.replace("Acme Corp", "Globex"), raw=True)
     r.day("2026-11-24")
     (prepare,) = r.ids(GLOBEX, "Prepare for")
@@ -482,7 +487,7 @@ def test_15_a_preparation_follows_its_company_as_it_is_typed(vault: Vault) -> No
     """A preparation has no draft: its line is taken by its kind, one to a note, so a company
     typed in steps (a run on each save, as the watcher makes them) leaves one line, not one
     line per step."""
-    screen = waiting("2026-11-25T10:00").replace("status: waiting", "status: scheduled")
+    screen = scheduled("2026-11-25T10:00")
     vault.write(GLOBEX, screen.replace("Acme Corp", "Globex"), raw=True)
     r = Replay(vault)
     r.day("2026-11-24")
