@@ -25,7 +25,7 @@ from .front import BOM, decode
 from .inbox import recent
 from .index import Index, Loaded, load, resolve_people
 from .memo import PlanMemo
-from .model import Agenda, Problem, RunResult, TaskStatus, Write
+from .model import Action, Agenda, Problem, RunResult, TaskStatus, Write
 from .reading import Progress, Source
 from .settled import Scanned
 from .stats import compute, mermaid
@@ -160,12 +160,13 @@ def prepare(
         except RegionError as exc:
             problems.append(Problem(config.agenda, exc.line, str(exc)))
             agenda_snap = None
-    drafted = tuple(
-        a
-        for a in sorted((wanted.actions[i] for i in wanted.drafts), key=action_order)
-        if a.note in changes
-        and changes[a.note].count(f"# {heading(a)}") > sources[a.note].text.count(f"# {heading(a)}")
-    )
+
+    def added_draft(a: Action) -> bool:  # its section's heading line is new, not a link to it
+        line = f"# {heading(a)}"
+        return a.note in changes and changes[a.note].count(line) > sources[a.note].text.count(line)
+
+    actions = sorted((wanted.actions[i] for i in wanted.drafts), key=action_order)
+    drafted = tuple(a for a in actions if added_draft(a))
     result = RunResult(
         agenda=replace(agenda, problems=sorted_problems(problems)),
         agenda_path=config.agenda,
