@@ -497,3 +497,25 @@ def test_15_a_preparation_follows_its_company_as_it_is_typed(vault: Vault) -> No
         r.day("2026-11-24")
         assert r.ids(GLOBEX, "Prepare for") == [prepare]
         assert f"at {after} (" in r.line(GLOBEX, prepare) and "❌" not in vault.read(GLOBEX)
+
+
+def test_16_the_tasks_plugins_postpone_is_a_snooze(vault: Vault) -> None:
+    """The Tasks plugin's ⏩ postpone button moves a task's 📅 (its due date first). On vaultfu's
+    line that is the user's word: the follow-up is due on the new day, in the note and in the
+    agenda, and the line gets ⏳ for it, after which it is snoozed as any ⏳ is. A 📅 the facts
+    move is still brought up to date (test 1)."""
+    vault.write(ACME, waiting(), raw=True)
+    r = Replay(vault)
+    r.day("2026-11-17")
+    (check,) = r.ids(ACME, "Follow up with")
+    line = r.line(ACME, check)
+    assert "📅 2026-11-17" in line
+    r.edit(ACME, line, line.replace("📅 2026-11-17", "📅 2026-11-19"))  # ⏩ by two days
+    r.day("2026-11-17")
+    line = r.line(ACME, check)
+    assert "⏳ 2026-11-19 📅 2026-11-19" in line and line.endswith(f"🆔 {check}")
+    assert r.agenda_tasks()[check] == dt.date(2026, 11, 19)
+    r.edit(ACME, "status: waiting", "status: waiting\ndecision_by: 2026-11-20")
+    r.day("2026-11-18")  # the facts moved too: the snooze still holds
+    assert "📅 2026-11-19" in r.line(ACME, check)
+    assert r.agenda_tasks()[check] == dt.date(2026, 11, 19)

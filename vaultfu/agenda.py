@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -153,3 +154,18 @@ def agenda_json(agenda: Agenda, extra: Mapping[str, Any] | None = None) -> dict[
         ],
         **(extra or {}),
     }
+
+
+_SHOWN = re.compile(r"(?:· due |📅 )(\d{4}-\d{2}-\d{2}) 🆔 (vf-[0-9a-f]{10})")
+
+
+def shown_dues(region: str) -> dict[str, dt.date]:
+    """The due day each of vaultfu's follow-ups was shown with in an agenda region (`due DAY`,
+    or `📅 DAY` with `agenda_dates`), by id."""
+    found = {}
+    for day, ident in _SHOWN.findall(region):
+        try:
+            found[ident] = dt.date.fromisoformat(day)
+        except ValueError:
+            continue
+    return found

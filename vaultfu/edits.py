@@ -148,8 +148,11 @@ def set_task_mark(text: str, line: int, mark: str, stamp: str | None) -> str:
     return "".join(lines)
 
 
-def update_task_line(text: str, line: int, words: str, due: dt.date) -> str:
-    """Bring a task line vaultfu wrote up to date: its words (before the fields) and its 📅.
+def update_task_line(
+    text: str, line: int, words: str, due: dt.date, snooze: dt.date | None = None
+) -> str:
+    """Bring a task line vaultfu wrote up to date: its words (before the fields) and its 📅,
+    and with `snooze`, a ⏳ (before the other fields: the day the user postponed it to).
     Everything else on the line stays: the checkbox, the user's tags, block id, ⏳ and the
     other fields, in their places."""
     lines, content, ending, box = _task_line(text, line)
@@ -161,6 +164,8 @@ def update_task_line(text: str, line: int, words: str, due: dt.date) -> str:
         tail = rest[parts.text_end :]
     else:
         tail = f" 📅 {due.isoformat()}" + rest[parts.text_end :]
+    if snooze is not None:
+        tail = f" ⏳ {snooze.isoformat()}{tail}"
     lines[line - 1] = f"{head} {words}{tail}{ending}"
     return "".join(lines)
 

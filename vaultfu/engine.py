@@ -16,10 +16,10 @@ from pathlib import Path
 from msgspec.structs import replace
 
 from . import settled, vault
-from .agenda import render_region
+from .agenda import render_region, shown_dues
 from .config import Config
 from .drafts import heading
-from .edits import LineError, RegionError, replace_region
+from .edits import LineError, RegionError, region_of, replace_region
 from .errors import NoteError, Refused, WriteConflict
 from .front import BOM, decode
 from .inbox import recent
@@ -116,6 +116,14 @@ def prepare(
             sources[rel] = Source.of(vault.read(root, rel))
         return sources[rel].text
 
+    dues: dict[str, dt.date] | None = None
+
+    def shown_due(ident: str) -> dt.date | None:  # read only when the 📅 of a line was moved
+        nonlocal dues
+        if dues is None:
+            dues = shown_dues(region_of(agenda_text or "") or "")
+        return dues.get(ident)
+
     planned = plan_notes(
         text_of,
         loaded.interviews,
@@ -127,6 +135,7 @@ def prepare(
         resolve=lambda notes: resolve_people(root, loaded, notes),
         edits=edits,
         memo=memo,
+        shown=shown_due,
     )
     second, wanted, changes = planned.plan, planned.wanted, planned.edits
     problems.extend(planned.problems)

@@ -250,6 +250,7 @@ class Action(msgspec.Struct, frozen=True):
     person: Person | None = None
     done: dt.date | None = None
     values: tuple[tuple[str, str], ...] = ()  # more for its draft (the other offer, …)
+    put_off: dt.date | None = None  # the user moved its line's 📅 to this day: written as ⏳
 
     def state(self, today: dt.date) -> State:
         if self.due < today:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import msgspec
 from msgspec.structs import replace
@@ -40,6 +40,8 @@ from .model import (
 )
 from .offers import Offers, near, offer_day, other_offer
 from .wording import action_text, channel_for
+
+Shown = Callable[[str], dt.date | None]  # an id → the due day the agenda showed for it
 
 
 class Plan(msgspec.Struct, frozen=True):
@@ -74,8 +76,10 @@ class _Planner:
         today: dt.date,
         rules: Playbook,
         memo: PlanMemo | None = None,
+        shown: Shown | None = None,
     ) -> None:
         self.memo = memo
+        self.shown = shown
         self.looked: dict[str, Task | None] = {}
         self.today = today
         self.rules = rules
@@ -125,6 +129,15 @@ class _Planner:
         ident = follow_up_id(kind, note, app, person, key)
         return self.aliases.get(ident, ident)  # the line taken for it, if any
 
+    def moved(self, ident: str, task: Task, due: dt.date) -> dt.date | None:
+        """The day the user moved the 📅 of vaultfu's open line to since the last run (as the
+        Tasks plugin's postpone button does): the facts still give the day the agenda showed,
+        the line says another. (A 📅 that differs because the facts moved is brought up to
+        date.) None when it did not move."""
+        if task.status is not TaskStatus.OPEN or task.due is None or task.due == due:
+            return None
+        return task.due if self.shown is not None and self.shown(ident) == due else None
+
     def shift(self, day: dt.date) -> dt.date:
         return to_monday(day, self.holidays) if self.rules.weekend_to_monday else day
 
@@ -158,8 +171,11 @@ class _Planner:
             done = answered
         if done is None and expires is not None and self.today > expires:
             return None  # too late to be worth sending: its open task is cancelled, once
+        put_off = None
         if done is None and task is not None and task.scheduled is not None:
             due = task.scheduled  # snoozed by the user (⏳ on the task line)
+        elif done is None and task is not None and (put_off := self.moved(ident, task, due)):
+            due = put_off  # postponed by the user: a snooze, from now on
         action = Action(
             id=ident,
             kind=kind,
@@ -173,6 +189,7 @@ class _Planner:
             person=person,
             done=done,
             values=values,
+            put_off=put_off,
         )
         self.actions.append(action)
         return action
@@ -485,7 +502,9 @@ def plan(
     today: dt.date,
     rules: Playbook,
     memo: PlanMemo | None = None,
+    shown: Shown | None = None,
 ) -> Plan:
     """Every action the playbook asks for, done or open, and who you are waiting on. With
-    `memo` (the watcher's), applications that did not change are not planned again."""
-    return _Planner(interviews, today, rules, memo).run()
+    `memo` (the watcher's), applications that did not change are not planned again; `shown`:
+    the due day the agenda showed for an id on the last run (see `_Planner.moved`)."""
+    return _Planner(interviews, today, rules, memo, shown).run()

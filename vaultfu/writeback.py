@@ -33,7 +33,7 @@ from .ids import user_task_id
 from .memo import PlanMemo
 from .model import Action, DraftMark, Interview, Kind, Problem, Task, TaskStatus
 from .notes import parse_text
-from .playbook import Plan, plan
+from .playbook import Plan, Shown, plan
 
 
 def task_words(action: Action, draft: str | None) -> str:
@@ -169,7 +169,8 @@ def _section(text: str, rel: str, wanted: Callable[[int, str], bool]) -> tuple[i
     return None
 
 
-Refresh = tuple[int, str, dt.date]  # (line, words, due) of an open task line of vaultfu's
+# (line, words, due, a ⏳ to add) of an open task line of vaultfu's
+Refresh = tuple[int, str, dt.date, dt.date | None]
 Redraft = tuple[int, int, str]  # (first line, last line, new section) of a draft of vaultfu's
 
 
@@ -205,8 +206,9 @@ def follow_up_ops(interview: Interview, wanted: Wanted) -> Ops:
         elif action.kind is not Kind.TASK:
             draft = heading(action) if action.id in wanted.redrafts else None
             words = task_words(action, draft or linked_draft(task.text))
-            if words != task.text or action.due != task.due:
-                refresh.append((task.line, words, action.due))
+            snooze = action.put_off if task.scheduled is None else None
+            if words != task.text or action.due != task.due or snooze:
+                refresh.append((task.line, words, action.due, snooze))
     redraft = [
         (mark.start, mark.end, wanted.redrafts[mark.id])
         for mark in interview.drafts
@@ -239,8 +241,8 @@ def add_follow_ups(text: str, rel: str, config: Config, wanted: Wanted) -> str:
     ops = follow_up_ops(interview, wanted)
     for line, mark, stamp in ops.marks:
         text = set_task_mark(text, line, mark, stamp)
-    for line, words, due in ops.refresh:
-        text = update_task_line(text, line, words, due)
+    for line, words, due, snooze in ops.refresh:
+        text = update_task_line(text, line, words, due, snooze)
     for first, last, section in sorted(ops.redraft, reverse=True):  # from the bottom up
         text = replace_lines(text, first, last, section)
     text = insert_tasks(text, _follow_ups_section(text, rel, config), ops.new_lines)
@@ -327,12 +329,13 @@ def plan_notes(
     resolve: Callable[[Iterable[Interview]], Iterable[Interview]],
     edits: bool = True,
     memo: PlanMemo | None = None,
+    shown: Shown | None = None,
 ) -> NotesPlan:
     """Every edit a run makes to the interview notes. Which notes change is decided from their
     parsed tasks; only those are read as text (`text_of`) and edited. No disk here: the text
     source, the template source and the person-link resolver are passed in."""
     # Phase one: carry ticks back into the notes.
-    first = plan(interviews, today=today, rules=config.playbook, memo=memo)
+    first = plan(interviews, today=today, rules=config.playbook, memo=memo, shown=shown)
     wanted = Wanted(today=today, ticks=ticks, actions={a.id: a for a in first.actions})
     ticked: dict[str, str] = {}
     held: list[Held] = []
@@ -353,7 +356,11 @@ def plan_notes(
         interviews = tuple(fresh)
 
     # Phase two: plan again (when ticks changed a note) and add what is due.
-    second = plan(interviews, today=today, rules=config.playbook, memo=memo) if ticked else first
+    second = (
+        plan(interviews, today=today, rules=config.playbook, memo=memo, shown=shown)
+        if ticked
+        else first
+    )
     if not edits:  # the agenda only (--no-write): ticks count, nothing else is planned
         return NotesPlan(second, wanted, {}, ())
     problems: list[Problem] = []
