@@ -6,6 +6,8 @@ msgspec Structs, not dataclasses: a frozen dataclass is built field by field thr
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
 from enum import Enum
 
 import msgspec
@@ -235,6 +237,22 @@ class Application(msgspec.Struct, frozen=True):
         """The day they last wrote (a reply found in the mailbox)."""
         days = [m.day for n in self.notes for m in n.mail if m.heard.from_them]
         return max(days) if days else None
+
+
+def group_applications(interviews: Iterable[Interview]) -> tuple[Application, ...]:
+    """The interviews by application, each application's oldest first."""
+    groups: dict[str, list[Interview]] = defaultdict(list)
+    for note in interviews:
+        groups[note.application_key].append(note)
+    return tuple(
+        Application(
+            key=key,
+            notes=tuple(
+                sorted(notes, key=lambda n: (n.date or dt.datetime.min, n.path.casefold()))
+            ),
+        )
+        for key, notes in sorted(groups.items())
+    )
 
 
 class Action(msgspec.Struct, frozen=True):

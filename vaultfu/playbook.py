@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 
 import msgspec
 from msgspec.structs import replace
@@ -37,6 +37,7 @@ from .model import (
     Task,
     TaskStatus,
     Waiting,
+    group_applications,
 )
 from .offers import Offers, near, offer_day, other_offer
 from .wording import action_text, channel_for
@@ -52,21 +53,6 @@ class Plan(msgspec.Struct, frozen=True):
 
     def open(self) -> tuple[Action, ...]:
         return tuple(a for a in self.actions if a.done is None)
-
-
-def group_applications(interviews: Iterable[Interview]) -> tuple[Application, ...]:
-    groups: dict[str, list[Interview]] = defaultdict(list)
-    for note in interviews:
-        groups[note.application_key].append(note)
-    return tuple(
-        Application(
-            key=key,
-            notes=tuple(
-                sorted(notes, key=lambda n: (n.date or dt.datetime.min, n.path.casefold()))
-            ),
-        )
-        for key, notes in sorted(groups.items())
-    )
 
 
 class _Planner:

@@ -9,8 +9,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .model import Interview, Status, TaskStatus
-from .playbook import group_applications
+from .model import Interview, Status, TaskStatus, group_applications
 
 
 @dataclass(frozen=True)
