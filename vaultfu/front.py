@@ -200,8 +200,7 @@ def _plain_value(event: Any, events: Any, table: dict[Any, Any]) -> Any:
     raise _NotPlain
 
 
-_RESOLVED: dict[str, Any] = {}  # a plain scalar's text → its value, by `_RESOLVED_BY`'s table
-_RESOLVED_BY: list[Any] = [None]
+_RESOLVED: dict[str, Any] = {}  # a plain scalar's text → its value, as vaultfu's loader has it
 _UNSEEN = object()
 
 
@@ -276,11 +275,8 @@ def _plain_load(text: str, loader: type[Any]) -> Any:
     if type(events()) is _STREAM_END:  # no document
         return None
     table = loader.yaml_implicit_resolvers
-    if None in table:
-        return _NOT_PLAIN  # a resolver for any first character: not one this module adds
-    if _RESOLVED_BY[0] is not table:
-        _RESOLVED.clear()
-        _RESOLVED_BY[0] = table
+    if None in table or loader is not _yaml12():
+        return _NOT_PLAIN  # resolved (and remembered in `_RESOLVED`) as vaultfu's loader only
     try:
         value = _plain_value(events(), events, table)
     except (_NotPlain, RecursionError):

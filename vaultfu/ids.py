@@ -134,14 +134,18 @@ def adoptions(
             found.append((action.note, "kind", action.kind.value))
         return found
 
-    absent = [a for a in actions[start:] if a.kind is not Kind.TASK and a.id not in known]
+    absent = [
+        (action, keys(action))
+        for action in actions[start:]
+        if action.kind is not Kind.TASK and action.id not in known
+    ]
     wanting: dict[tuple[str, str, str], list[str]] = defaultdict(list)
-    for action in absent:
-        for key in keys(action):
+    for action, its in absent:
+        for key in its:
             wanting[key].append(action.id)
     pairs: dict[str, str] = {}
-    for action in absent:
-        for key in keys(action):
+    for action, its in absent:
+        for key in its:
             found = lines.get(key, [])
             if len(wanting[key]) == 1 and len(found) == 1 and found[0] not in pairs.values():
                 pairs[action.id] = found[0]
