@@ -34,6 +34,7 @@ class Replay:
         self.agenda = agenda
         self.runner = CliRunner()
         self.today = ""
+        self.copies: set[tuple[str, str]] = set()  # (note, id): a copy the user made of a line
 
     def run(self, *args: str) -> str:
         result = self.runner.invoke(main, [*args, "--vault", str(self.vault.root)])
@@ -96,7 +97,7 @@ class Replay:
             if rel == self.agenda:
                 continue
             for task in tasks_of(path.read_text(encoding="utf-8")):
-                if not task.is_vaultfu or task.id is None:
+                if not task.is_vaultfu or task.id is None or (rel, task.id) in self.copies:
                     continue
                 assert task.id not in seen, f"{task.id} on two lines: {seen[task.id]}, {rel}"
                 seen[task.id] = rel

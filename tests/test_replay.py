@@ -519,3 +519,51 @@ def test_16_the_tasks_plugins_postpone_is_a_snooze(vault: Vault) -> None:
     r.day("2026-11-18")  # the facts moved too: the snooze still holds
     assert "📅 2026-11-19" in r.line(ACME, check)
     assert r.agenda_tasks()[check] == dt.date(2026, 11, 19)
+
+
+def test_17_a_duplicated_note_plans_its_own_follow_ups(vault: Vault) -> None:
+    """A note duplicated, as a template for another company or for the next round, holds
+    vaultfu's lines with their ids. Those copies count for nothing there: the new interview
+    gets its own thank-you (the copied one, done, is not taken for it), an open copy is
+    cancelled while the line it copies stays open, and the agenda says which lines are copies."""
+    vault.write(ACME, waiting(), raw=True)
+    r = Replay(vault)
+    r.day("2026-11-10")
+    (thank,) = r.ids(ACME, "Email a thank-you")
+    r.tick_in_note(ACME, thank, "2026-11-10")
+    r.day("2026-11-17")
+    (check,) = r.ids(ACME, "Follow up with")
+    template = vault.read(ACME)
+    for old, new in (
+        ("Acme Corp", "Globex"),
+        ("Jane Doe <jane@acme.com>", "Hank Scorpio <hank@globex.com>"),
+        ("2026-11-10T14:00", "2026-11-18T15:00"),
+        ("status: waiting", "status: scheduled"),
+    ):
+        template = template.replace(old, new)
+    globex = "Interviews/2026-11-18 Globex.md"  # read before acme.md
+    vault.write(globex, template, raw=True)
+    r.copies |= {(globex, thank), (globex, check)}
+    copied, check_copy = r.line(globex, thank), r.line(globex, check)
+    r.day("2026-11-18")
+    assert r.line(ACME, check).startswith("- [ ] ")  # the line it copies is still open
+    assert r.line(globex, check) == check_copy.replace("- [ ]", "- [-]") + " ❌ 2026-11-18"
+    assert r.line(globex, thank) == copied  # done: left as it is
+    (own,) = [i for i in r.ids(globex, "Email a thank-you") if i != thank]
+    assert r.line(globex, own).startswith("- [ ] Email a thank-you to Hank Scorpio at Globex")
+    assert own in r.agenda_tasks()
+    said = "2 task lines here are copies of vaultfu's lines in Interviews/acme.md"
+    first = vault.read(globex).splitlines().index(copied) + 1
+    assert f"`{globex}` line {first}: {said}" in vault.read("Agenda.md")
+    r.tick_in_note(ACME, check, "2026-11-18")  # the line that counts, not its copy
+    r.day("2026-11-18")
+    assert check not in r.agenda_tasks()
+
+    round2 = "Interviews/acme-2.md"
+    text = vault.read(ACME).replace("2026-11-10T14:00", "2026-11-19T10:00")
+    vault.write(round2, text.replace("status: waiting", "status: scheduled"), raw=True)
+    r.copies |= {(round2, thank), (round2, check)}
+    r.day("2026-11-19")
+    (own2,) = [i for i in r.ids(round2, "Email a thank-you") if i != thank]
+    assert r.line(round2, own2).startswith("- [ ] ") and own2 in r.agenda_tasks()
+    assert r.line(round2, thank) == r.line(ACME, thank)  # the copy left as it is

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Container, Iterator, Mapping
+from collections.abc import Collection, Container, Iterable, Iterator, Mapping, Sequence
 
 from . import safe
 from .drafts import KIND_LABEL, heading, linked_draft
-from .model import Action, Application, Interview, Kind, Person, Status, Task
+from .model import Action, Application, Interview, Kind, Person, Problem, Status, Task
 
 
 def action_id(*parts: str) -> str:
@@ -95,6 +95,7 @@ def adoptions(
     start: int,
     looked: Container[str | None],
     known: Container[str],
+    copied: Container[str | None] = (),
 ) -> dict[str, str]:
     """The follow-ups of `actions[start:]` with no line (their ids not `known`), each paired
     with a line of the same note whose id no follow-up `looked` up (a line looked up by its own
@@ -103,12 +104,13 @@ def adoptions(
     renamed changes the words, not the draft's heading); failing that, to a draft of the same
     kind (a name corrected, or caught half typed by the watcher, changes both), or for a
     preparation or a move-on, which have no draft, that is one of the same kind. Returns {the
-    follow-up's id: the line's id}; only pairs that are one of a kind on both sides."""
+    follow-up's id: the line's id}; only pairs that are one of a kind on both sides. A line
+    whose id is on lines of other notes too (`copied`: a note duplicated) is never taken."""
     orphans = [
         (note.path, task)
         for note in app.notes
         for task in note.tasks
-        if task.id not in looked and task.is_vaultfu
+        if task.id not in looked and task.is_vaultfu and task.id not in copied
     ]
     if not orphans:
         return {}
@@ -151,3 +153,53 @@ def adoptions(
                 pairs[action.id] = found[0]
                 break
     return pairs
+
+
+Copies = frozenset[tuple[str, str]]  # (a note's path, the id of a line there that is a copy)
+
+
+def copies(
+    interviews: Sequence[Interview], copied: Collection[str], actions: Iterable[Action]
+) -> tuple[Copies, list[Problem]]:
+    """Where the lines of the ids that are on lines of several notes (`copied`) are copies: a
+    note duplicated for the next round, or as a template for another company, holds vaultfu's
+    lines with their ids. The line in the note its follow-up is for is the one that counts;
+    with no such follow-up (it no longer applies), the one in the note of the earliest
+    interview. The others are copies: they count for nothing, the open ones are cancelled
+    (see `writeback.follow_up_ops`), and they are said once per note."""
+    if not copied:
+        return frozenset(), []
+    holding: dict[str, list[tuple[Interview, int]]] = defaultdict(list)
+    for note in interviews:
+        for task in note.tasks:
+            if task.is_vaultfu and task.id in copied:
+                assert task.id is not None
+                holding[task.id].append((note, task.line))
+    home = {a.id: a.note for a in actions if a.id in holding}
+    found: set[tuple[str, str]] = set()
+    said: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
+    for ident, lines in holding.items():
+        paths = {note.path for note, _ in lines}
+        first = min((n for n, _ in lines), key=lambda n: (n.date is None, n.date, n.path))
+        kept = home[ident] if home.get(ident) in paths else first.path
+        for note, line in lines:
+            if note.path != kept:
+                found.add((note.path, ident))
+                said[note.path, kept].append((line, ident))
+    problems = []
+    for (path, kept), where in sorted(said.items()):
+        line, ident = min(where)
+        what = (
+            f"this task line is a copy of vaultfu's line in {kept} (🆔 {ident})"
+            if len(where) == 1
+            else f"{len(where)} task lines here are copies of vaultfu's lines in {kept}"
+        )
+        problems.append(
+            Problem(
+                path,
+                line,
+                f"{what}, as a duplicated note has them: they count for nothing here (vaultfu "
+                "cancels the open ones and plans this note's own follow-ups); delete them",
+            )
+        )
+    return frozenset(found), problems

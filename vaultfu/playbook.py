@@ -23,7 +23,7 @@ from .days import (
     to_friday,
     to_monday,
 )
-from .ids import adoptions, answering, follow_up_id, user_task_id
+from .ids import Copies, adoptions, answering, copies, follow_up_id, user_task_id
 from .memo import PlanMemo, Planned
 from .model import (
     Action,
@@ -50,6 +50,7 @@ class Plan(msgspec.Struct, frozen=True):
     waiting: tuple[Waiting, ...]
     problems: tuple[Problem, ...] = ()  # facts that contradict what the notes say was done
     closed: frozenset[str] = frozenset()  # applications the user closed by ticking "move on"
+    copies: Copies = frozenset()  # lines a duplicated note holds: left alone (`ids.copies`)
 
     def open(self) -> tuple[Action, ...]:
         return tuple(a for a in self.actions if a.done is None)
@@ -71,11 +72,23 @@ class _Planner:
         self.rules = rules
         self.holidays = public_holidays(rules.holidays_country)
         self.apps = group_applications(interviews)
+        self.interviews = interviews
         self.tasks: dict[str, Task] = {}
+        self.copied: set[str] = set()  # ids on lines of more than one note (a note duplicated)
+        self.placed: dict[tuple[str, str], Task] = {}  # (id, note) → its line, for those
         for note in interviews:
             for task in note.tasks:
-                if task.is_vaultfu and task.id not in self.tasks:
-                    self.tasks[task.id] = task  # type: ignore[index]
+                ident = task.id
+                if not task.is_vaultfu or ident is None:
+                    continue
+                first = self.tasks.setdefault(ident, task)
+                if first is not task and not any(first is t for t in note.tasks):
+                    self.copied.add(ident)  # (the same id twice in one note is no copy)
+        if self.copied:
+            for note in interviews:
+                for task in note.tasks:
+                    if task.is_vaultfu and task.id in self.copied:
+                        self.placed.setdefault((task.id, note.path), task)
         self.actions: list[Action] = []
         self.problems: list[Problem] = []
         self.closed: set[str] = set()
@@ -83,10 +96,14 @@ class _Planner:
 
     # -- what the notes say was done ------------------------------------------------------
 
-    def task(self, ident: str) -> Task | None:
-        """vaultfu's task line with this id, if a note has one (each look is remembered, for
-        the memo to know what this application's planning depended on)."""
-        self.looked[ident] = found = self.tasks.get(ident)
+    def task(self, ident: str, note: str) -> Task | None:
+        """vaultfu's task line with this id, if a note has one: the one in `note` when a
+        duplicated note holds a copy of it (each look is remembered, for the memo to know what
+        this application's planning depended on)."""
+        found = self.tasks.get(ident)
+        if ident in self.copied:
+            found = self.placed.get((ident, note), found)
+        self.looked[ident] = found
         return found
 
     def last_done(self, app: Application, after: dt.date) -> dt.date | None:
@@ -145,7 +162,7 @@ class _Planner:
         expired unsent (`expires`). `answered`: the facts say it was done that day (an offer
         declined or accepted answers it), if vaultfu wrote its task."""
         ident = self.ident(kind, note, app, person, key)
-        task = self.task(ident)
+        task = self.task(ident, note.path)
         if task is not None and task.status is TaskStatus.CANCELLED:
             return None
         done = None
@@ -223,8 +240,13 @@ class _Planner:
                 a.id,
             )
         )
+        copied, said = copies(self.interviews, self.copied, self.actions)
         return Plan(
-            tuple(self.actions), self.waiting(), tuple(self.problems), frozenset(self.closed)
+            tuple(self.actions),
+            self.waiting(),
+            (*self.problems, *said),
+            frozenset(self.closed),
+            copied,
         )
 
     def adopting(self, app: Application, offers: Offers, accepted: list[Application]) -> None:
@@ -236,7 +258,7 @@ class _Planner:
         self.aliases = {}
         for _ in range(8):  # a line taken can bring the next follow-up, with its own line
             self.application(app, offers, accepted)
-            found = adoptions(app, self.actions, start, self.looked, self.tasks)
+            found = adoptions(app, self.actions, start, self.looked, self.tasks, self.copied)
             if not found:
                 break
             self.aliases = {**self.aliases, **found}

@@ -29,7 +29,7 @@ from .edits import (
     update_task_line,
 )
 from .front import find_frontmatter
-from .ids import user_task_id
+from .ids import Copies, user_task_id
 from .memo import PlanMemo
 from .model import Action, DraftMark, Interview, Kind, Problem, Task, TaskStatus
 from .notes import parse_text
@@ -83,6 +83,7 @@ class Wanted:
     # up to date (only drafts still exactly as vaultfu wrote them)
     cancel_stale: bool = True
     mail_lines: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    copies: Copies = frozenset()  # (note, id): copies of another note's lines (`ids.copies`)
 
     @functools.cached_property
     def by_note(self) -> dict[str, list[str]]:
@@ -104,10 +105,12 @@ Mark = tuple[int, str, str]  # (line, new checkbox, stamp to append)
 def tick_ops(interview: Interview, wanted: Wanted) -> tuple[list[Mark], list[Action]]:
     """Phase one, decided from a note's tasks: ticks from the agenda or `vaultfu done` land on
     their task lines; a task ticked by hand without a date gets today's ✅; a ticked action with
-    no line yet gets one (already ticked)."""
+    no line yet gets one (already ticked). Copies of another note's lines take none."""
     marks: list[Mark] = []
     present: set[str] = set()
     for task in interview.tasks:
+        if wanted.copies and (interview.path, task.id) in wanted.copies:
+            continue
         if not wanted.ticks:  # the common case: only boxes ticked by hand need a date
             if task.is_vaultfu and task.status is TaskStatus.DONE and task.done is None:
                 marks.append((task.line, "x", f"✅ {wanted.today.isoformat()}"))
@@ -189,15 +192,17 @@ class Ops(msgspec.Struct, frozen=True):
 
 def follow_up_ops(interview: Interview, wanted: Wanted) -> Ops:
     """Phase two, decided from a note's tasks: due actions get their task line (and draft);
-    open tasks of actions that no longer apply are cancelled; vaultfu's open task lines and
-    unedited drafts follow the facts."""
+    open tasks of actions that no longer apply, and open copies of another note's (a note
+    duplicated), are cancelled; vaultfu's open task lines and unedited drafts follow the
+    facts."""
     present = ids_present(interview.tasks)
     marks: list[Mark] = []
     refresh: list[Refresh] = []
     for task in interview.tasks:
         if not task.is_vaultfu or task.status is not TaskStatus.OPEN:
             continue
-        action = wanted.actions.get(task.id or "")
+        copy = bool(wanted.copies) and (interview.path, task.id) in wanted.copies
+        action = None if copy else wanted.actions.get(task.id or "")
         if action is None:
             if wanted.cancel_stale:  # it no longer applies
                 marks.append((task.line, "-", f"❌ {wanted.today.isoformat()}"))
@@ -336,7 +341,9 @@ def plan_notes(
     source, the template source and the person-link resolver are passed in."""
     # Phase one: carry ticks back into the notes.
     first = plan(interviews, today=today, rules=config.playbook, memo=memo, shown=shown)
-    wanted = Wanted(today=today, ticks=ticks, actions={a.id: a for a in first.actions})
+    wanted = Wanted(
+        today=today, ticks=ticks, actions={a.id: a for a in first.actions}, copies=first.copies
+    )
     ticked: dict[str, str] = {}
     held: list[Held] = []
     for note in interviews:
@@ -470,6 +477,7 @@ def build_wanted(
         redrafts=redrafts,
         cancel_stale=config.write_notes and not request.hold_stale,
         mail_lines=request.mail_lines,
+        copies=result.copies,
     )
 
 
