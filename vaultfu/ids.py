@@ -163,10 +163,11 @@ def copies(
 ) -> tuple[Copies, list[Problem]]:
     """Where the lines of the ids that are on lines of several notes (`copied`) are copies: a
     note duplicated for the next round, or as a template for another company, holds vaultfu's
-    lines with their ids. The line in the note its follow-up is for is the one that counts;
-    with no such follow-up (it no longer applies), the one in the note of the earliest
-    interview. The others are copies: they count for nothing, the open ones are cancelled
-    (see `writeback.follow_up_ops`), and they are said once per note."""
+    lines with their ids. The line in the note its follow-up is for is the one that counts; the
+    others are copies, left as they are (see `writeback.follow_up_ops`). With no such follow-up
+    (it no longer applies) every line of the id is stale, and is treated as such (an open one
+    is cancelled); those but the one in the note of the earliest interview are said to be
+    copies all the same. Said once per note."""
     if not copied:
         return frozenset(), []
     holding: dict[str, list[tuple[Interview, int]]] = defaultdict(list)
@@ -180,26 +181,28 @@ def copies(
     said: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
     for ident, lines in holding.items():
         paths = {note.path for note, _ in lines}
+        live = home.get(ident) in paths
         first = min((n for n, _ in lines), key=lambda n: (n.date is None, n.date, n.path))
-        kept = home[ident] if home.get(ident) in paths else first.path
+        kept = home[ident] if live else first.path
         for note, line in lines:
             if note.path != kept:
-                found.add((note.path, ident))
+                if live:
+                    found.add((note.path, ident))
                 said[note.path, kept].append((line, ident))
     problems = []
     for (path, kept), where in sorted(said.items()):
         line, ident = min(where)
-        what = (
-            f"this task line is a copy of vaultfu's line in {kept} (🆔 {ident})"
-            if len(where) == 1
-            else f"{len(where)} task lines here are copies of vaultfu's lines in {kept}"
-        )
-        problems.append(
-            Problem(
-                path,
-                line,
-                f"{what}, as a duplicated note has them: they count for nothing here (vaultfu "
-                "cancels the open ones and plans this note's own follow-ups); delete them",
+        if len(where) == 1:
+            what, count, them = f"this task line is also in {kept} (🆔 {ident})", "it counts", "it"
+        else:
+            what, count, them = (
+                f"{len(where)} task lines here are also in {kept}",
+                "they count",
+                "them",
             )
+        message = (
+            f"{what}, as in a duplicated note: {count} only there, and this note gets its own "
+            f"follow-ups; delete {them} here"
         )
+        problems.append(Problem(path, line, message))
     return frozenset(found), problems

@@ -266,6 +266,11 @@ class _Planner:
             if not closed:
                 self.closed.discard(app.label)
         self.aliases = {}
+        planned = self.actions[start:]
+        if len({a.id for a in planned}) < len(planned):  # two notes of one interview (a note
+            # duplicated, its date not yet changed): each follow-up once, for the first note
+            once = {a.id: a for a in reversed(planned)}
+            self.actions[start:] = [a for a in planned if once[a.id] is a]
 
     def application(self, app: Application, offers: Offers, accepted: list[Application]) -> None:
         """Every action of one application."""

@@ -83,7 +83,7 @@ class Wanted:
     # up to date (only drafts still exactly as vaultfu wrote them)
     cancel_stale: bool = True
     mail_lines: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
-    copies: Copies = frozenset()  # (note, id): copies of another note's lines (`ids.copies`)
+    copies: Copies = frozenset()  # (note, id): copies of another note's lines, left alone
 
     @functools.cached_property
     def by_note(self) -> dict[str, list[str]]:
@@ -192,17 +192,17 @@ class Ops(msgspec.Struct, frozen=True):
 
 def follow_up_ops(interview: Interview, wanted: Wanted) -> Ops:
     """Phase two, decided from a note's tasks: due actions get their task line (and draft);
-    open tasks of actions that no longer apply, and open copies of another note's (a note
-    duplicated), are cancelled; vaultfu's open task lines and unedited drafts follow the
-    facts."""
+    open tasks of actions that no longer apply are cancelled; vaultfu's open task lines and
+    unedited drafts follow the facts. Copies of another note's lines are left as they are."""
     present = ids_present(interview.tasks)
     marks: list[Mark] = []
     refresh: list[Refresh] = []
     for task in interview.tasks:
         if not task.is_vaultfu or task.status is not TaskStatus.OPEN:
             continue
-        copy = bool(wanted.copies) and (interview.path, task.id) in wanted.copies
-        action = None if copy else wanted.actions.get(task.id or "")
+        if wanted.copies and (interview.path, task.id) in wanted.copies:
+            continue
+        action = wanted.actions.get(task.id or "")
         if action is None:
             if wanted.cancel_stale:  # it no longer applies
                 marks.append((task.line, "-", f"❌ {wanted.today.isoformat()}"))
