@@ -526,7 +526,7 @@ def test_17_a_duplicated_note_plans_its_own_follow_ups(vault: Vault) -> None:
     vaultfu's lines with their ids. Those copies count for nothing there: the new interview
     gets its own thank-you (the copied one, done, is not taken for it), an open copy is
     left as it is while the line it copies is ticked, and the agenda says which lines are
-    copies."""
+    copies, or, while a copy's date is not changed yet, that the two notes are one interview."""
     vault.write(ACME, waiting(), raw=True)
     r = Replay(vault)
     r.day("2026-11-10")
@@ -560,11 +560,39 @@ def test_17_a_duplicated_note_plans_its_own_follow_ups(vault: Vault) -> None:
     r.day("2026-11-18")
     assert check not in r.agenda_tasks() and r.line(globex, check) == check_copy
 
-    round2 = "Interviews/acme-2.md"
-    text = vault.read(ACME).replace("2026-11-10T14:00", "2026-11-19T10:00")
-    vault.write(round2, text.replace("status: waiting", "status: scheduled"), raw=True)
+    # Obsidian's "Make a copy", run on before its date is changed: one interview to vaultfu
+    round2, original = "Interviews/acme-2.md", vault.read(ACME)
+    vault.write(round2, original, raw=True)
     r.copies |= {(round2, thank), (round2, check)}
+    r.day("2026-11-18")
+    assert vault.read(ACME) == original and vault.read(round2) == original
+    same = "the same interview as Interviews/acme.md to vaultfu (the same company, role, date"
+    first = min(t.line for t in tasks_of(original) if t.is_vaultfu)
+    assert f"`{round2}` line {first}: {same}" in vault.read("Agenda.md")
+    text = original.replace("2026-11-10T14:00", "2026-11-19T10:00")
+    vault.write(round2, text.replace("status: waiting", "status: scheduled"), raw=True)
     r.day("2026-11-19")
     (own2,) = [i for i in r.ids(round2, "Email a thank-you") if i != thank]
     assert r.line(round2, own2).startswith("- [ ] ") and own2 in r.agenda_tasks()
     assert r.line(round2, thank) == r.line(ACME, thank)  # the copy left as it is
+
+
+def test_18_a_snoozed_line_deleted_comes_back_to_its_draft_as_it_is_redrafted(vault: Vault) -> None:
+    """A snooze moves the draft too (its heading says the day); the line deleted by hand then
+    comes back with the facts' day, and its draft, unedited, is brought back to that day in the
+    same edit: the line links to the heading the draft has after it (before, the link named
+    the old heading, the edit was not the same on a second pass and the note was refused)."""
+    vault.write(ACME, waiting(), raw=True)
+    r = Replay(vault)
+    r.day("2026-11-10")
+    (thank,) = r.ids(ACME, "Email a thank-you")
+    r.edit(ACME, f"🆔 {thank}", f"🆔 {thank} ⏳ 2026-11-12")
+    r.day("2026-11-10")
+    assert "### Draft — thank-you email to Jane Doe (12 Nov)" in vault.read(ACME)
+    r.edit(ACME, r.line(ACME, thank) + "\n", "")
+    out = r.day("2026-11-10")
+    assert "cannot place" not in out
+    line = r.line(ACME, thank)
+    assert "[[#Draft — thank-you email to Jane Doe (10 Nov)|draft]] 📅 2026-11-10" in line
+    text = vault.read(ACME)
+    assert text.count("### Draft — thank-you email") == 1 and "Jane Doe (10 Nov)\n" in text

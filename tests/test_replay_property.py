@@ -70,6 +70,14 @@ EDIT = st.one_of(
     ),
     st.tuples(st.just("agenda"), st.integers(0, 9)),
     st.tuples(st.just("text"), st.sampled_from(sorted(NOTES))),
+    # the interview's time or day corrected (by hours); the company renamed
+    st.tuples(st.just("when"), st.sampled_from(sorted(NOTES)), st.sampled_from([-26, -1, 2, 49])),
+    st.tuples(st.just("rename"), st.sampled_from(sorted(NOTES))),
+    # the Tasks plugin's ⏩ postpone (📅 moved two days); a line deleted by hand
+    st.tuples(st.just("postpone"), st.sampled_from(sorted(NOTES)), st.integers(0, 5)),
+    st.tuples(st.just("delete"), st.sampled_from(sorted(NOTES)), st.integers(0, 5)),
+    # the note duplicated for a next round on a later day, vaultfu's lines and all
+    st.tuples(st.just("duplicate"), st.sampled_from(sorted(NOTES)), st.integers(0, 6)),
 )
 STEP = st.tuples(st.lists(EDIT, min_size=0, max_size=3), st.integers(0, 6))  # edits, then a run
 
@@ -138,6 +146,49 @@ def apply(r: Replay, step: tuple[object, ...], today: dt.date) -> None:
             pick = step[1]
             assert isinstance(pick, int)
             r.tick_in_agenda(open_ids[pick % len(open_ids)], today.isoformat())
+    elif kind == "when":
+        rel, hours = step[1], step[2]
+        assert isinstance(rel, str) and isinstance(hours, int)
+        path = vault.root / rel
+        text = path.read_text(encoding="utf-8")
+        found = re.search(r"^date: (\S+)$", text, re.M)
+        assert found is not None
+        when = dt.datetime.fromisoformat(found.group(1)) + dt.timedelta(hours=hours)
+        path.write_text(set_key(text, "date", when.isoformat(timespec="minutes")), "utf-8")
+    elif kind == "rename":
+        rel = step[1]
+        assert isinstance(rel, str)
+        path = vault.root / rel
+        text = path.read_text(encoding="utf-8")
+        found = re.search(r"^company: (.*)$", text, re.M)
+        assert found is not None
+        path.write_text(set_key(text, "company", found.group(1) + " Inc"), "utf-8")
+    elif kind in ("postpone", "delete"):
+        rel, pick = step[1], step[2]
+        assert isinstance(rel, str) and isinstance(pick, int)
+        path = vault.root / rel
+        text = path.read_text(encoding="utf-8")
+        mine = [t for t in tasks_of(text) if t.is_vaultfu and t.status.value == " " and t.due]
+        if not mine:
+            return
+        task = mine[pick % len(mine)]
+        lines = text.split("\n")
+        if kind == "delete":
+            del lines[task.line - 1]
+        else:
+            assert task.due is not None
+            later = (task.due + dt.timedelta(days=2)).isoformat()
+            lines[task.line - 1] = lines[task.line - 1].replace(f"📅 {task.due}", f"📅 {later}")
+        path.write_text("\n".join(lines), encoding="utf-8")
+    elif kind == "duplicate":
+        rel, days = step[1], step[2]
+        assert isinstance(rel, str) and isinstance(days, int)
+        text = vault.read(rel)
+        when = (today + dt.timedelta(days=days)).isoformat() + "T10:00"
+        copy = f"{rel[:-3]} round {sum(1 for _ in vault.root.rglob('*.md')) + 1}.md"
+        text = set_key(set_key(text, "date", when), "status", "scheduled")
+        vault.write(copy, text, raw=True)
+        r.copies |= {(copy, t.id) for t in tasks_of(text) if t.is_vaultfu and t.id}
     elif kind == "text":
         rel = step[1]
         assert isinstance(rel, str)

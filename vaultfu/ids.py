@@ -189,11 +189,32 @@ def copies(
                 if live:
                     found.add((note.path, ident))
                 said[note.path, kept].append((line, ident))
+    by_path = {note.path: note for lines in holding.values() for note, _ in lines}
+    return frozenset(found), _said(said, by_path)
+
+
+def _said(
+    said: Mapping[tuple[str, str], list[tuple[int, str]]], notes: Mapping[str, Interview]
+) -> list[Problem]:
+    """One problem per note holding copies; two notes of one interview (a note duplicated,
+    its date not changed yet: which is the copy cannot be told) are said to be that, once."""
     problems = []
+    pairs: set[frozenset[str]] = set()
     for (path, kept), where in sorted(said.items()):
         line, ident = min(where)
+        note, other = notes[path], notes[kept]
+        if (note.application_key, note.date) == (other.application_key, other.date):
+            if frozenset((path, kept)) not in pairs:
+                pairs.add(frozenset((path, kept)))
+                message = (
+                    f"the same interview as {kept} to vaultfu (the same company, role, date and "
+                    "time, and the same task lines): give the new note its own date and time, "
+                    "or delete one of the two"
+                )
+                problems.append(Problem(path, line, message))
+            continue
         if len(where) == 1:
-            what, count, them = f"this task line is also in {kept} (🆔 {ident})", "it counts", "it"
+            what, count, them = f"this task line is also in {kept} ({ident})", "it counts", "it"
         else:
             what, count, them = (
                 f"{len(where)} task lines here are also in {kept}",
@@ -205,4 +226,4 @@ def copies(
             f"follow-ups; delete {them} here"
         )
         problems.append(Problem(path, line, message))
-    return frozenset(found), problems
+    return problems

@@ -228,8 +228,11 @@ def follow_up_ops(interview: Interview, wanted: Wanted) -> Ops:
         draft = wanted.drafts.get(ident)
         if ident not in present:
             if ident in kept and ident not in wanted.force_drafts:  # the line was deleted:
-                # it comes back, alone, linked to the draft that is still there
-                new_lines.append(note_task_line(action, kept[ident].heading))
+                # it comes back, alone, linked to the draft that is still there (by the
+                # heading it is given now, when it is brought up to date in this same edit)
+                mark = kept[ident]
+                fresh = ident in wanted.redrafts and mark.intact
+                new_lines.append(note_task_line(action, heading(action) if fresh else mark.heading))
                 continue
             new_lines.append(note_task_line(action, heading(action) if draft else None))
             if draft:
