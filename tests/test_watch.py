@@ -202,6 +202,33 @@ def test_a_status_caught_half_changed_cancels_nothing_until_saves_stop(vault: Va
         assert quiet(watcher) == watcher.cycles  # and then nothing more
 
 
+def test_a_value_caught_half_typed_changes_nothing_elsewhere(vault: Vault) -> None:
+    """Obsidian saves while you type: round 2's status caught half typed ('s') refuses its note
+    for a moment. While saves go on, it is planned as it last read whole: round 1 is not
+    chased in its stead, nothing is written into the refused note, and its follow-ups stay
+    listed. Once no note was saved for `settle` seconds it counts as refused, as in a run of
+    `vaultfu agenda`."""
+    first, second = "Interviews/acme-1.md", "Interviews/acme-2.md"
+    round1 = ACME.replace("2026-11-20", "2026-11-10").replace("waiting", "next-round")
+    vault.write(first, round1)
+    vault.write(second, ACME.replace("Jane Doe <jane@acme", "Sam Roe <sam@acme"))
+    with watching(vault, settle=1.5) as (watcher, updates, _):
+        quiet(watcher)
+        before, text = vault.read(first), vault.read(second)
+        assert "Follow up with Jane Doe" not in agenda(vault) and "Sam Roe" in text
+        vault.write(second, text.replace("status: waiting", "status: s"), raw=True)
+        wait_for(lambda: "status 's' is not one of" in agenda(vault))
+        assert vault.read(first) == before and "Follow up with Jane Doe" not in agenda(vault)
+        assert "Follow up with Sam Roe" in agenda(vault)
+        fixed = text.replace("status: waiting", "status: rejected\nstatus_date: 2026-11-24")
+        vault.write(second, fixed, raw=True)
+        wait_for(lambda: "for the decision" in agenda(vault))
+        wait_for(lambda: "no save for" in updates[-1].reason)
+        assert vault.read(first) == before  # never chased
+        vault.write(second, fixed.replace("status: rejected", "status: s"), raw=True)
+        wait_for(lambda: "Follow up with Jane Doe" in vault.read(first))  # after the quiet
+
+
 def test_midnight_rollover_with_no_file_change(vault: Vault) -> None:
     vault.write("Interviews/acme.md", ACME.replace("2026-11-20T14:00", "2026-11-24T14:00"))
     with watching(vault) as (_watcher, updates, clock):

@@ -87,7 +87,7 @@ def prepare(
         config = vault.read_config(root)
         loaded = load(root, config, progress=progress)
     else:
-        root, config, loaded = index.root, index.config, index.loaded()
+        root, config, loaded = index.root, index.config, index.loaded(keep=request.hold_stale)
     day = today or config.today or clock
     problems = [*loaded.problems, *request.problems]
     agenda_snap: vault.Snapshot | None = None
@@ -136,6 +136,7 @@ def prepare(
         edits=edits,
         memo=memo,
         shown=shown_due,
+        frozen=loaded.frozen,
     )
     second, wanted, changes = planned.plan, planned.wanted, planned.edits
     problems.extend(planned.problems)

@@ -35,6 +35,7 @@ class Loaded(msgspec.Struct, frozen=True):
     names: dict[str, list[str]]  # casefolded note name → paths, for links
     sources: dict[str, Source] = msgspec.field(default_factory=dict)  # interview notes only
     read: dict[str, Key] = msgspec.field(default_factory=dict)  # stamps as read (see `load`)
+    frozen: frozenset[str] = frozenset()  # refused notes planned as they last read (`loaded`)
 
     def link_for(self, path: str) -> str:
         """How to link a note: its name when that is unique in the vault, else its path."""
@@ -94,6 +95,18 @@ class Index:
         self._names: dict[str, list[str]] = {}
         self._stamp = 0  # bumped when names or person notes change: resolved people expire
         self._resolved: dict[str, tuple[Interview, int, Interview]] = {}
+        self.last_good: dict[str, Interview] = {}  # refused notes: what they said before
+
+    def _put(self, rel: str, entry: Entry) -> Entry | None:
+        """Keep a note's new entry; returns the old one. An interview note refused now (a
+        value caught half typed) keeps what it said when it was last read whole."""
+        old = self.entries.get(rel)
+        self.entries[rel] = entry
+        if entry.interview is not None or not entry.problems:
+            self.last_good.pop(rel, None)
+        elif old is not None and old.interview is not None:
+            self.last_good[rel] = old.interview
+        return old
 
     def refresh(
         self,
@@ -120,14 +133,14 @@ class Index:
             for rel, entry in read_all(
                 self.root, self.config, todo, self.hashing, self.parallel, progress
             ):
-                old = self.entries.get(rel)
-                self.entries[rel] = entry
+                old = self._put(rel, entry)
                 if entry.person:  # read with the rest: `person_data` need not read it again
                     self._read_people[rel] = (entry.key, entry.person[0])
                 if old is None or old.digest != entry.digest or not self.hashing:
                     changed.add(rel)
             for rel in set(self.entries) - set(seen):
                 del self.entries[rel]
+                self.last_good.pop(rel, None)
                 changed.add(rel)
             if temp:
                 vault.sweep(self.root, temp)
@@ -138,14 +151,14 @@ class Index:
                 or not vault.is_note(rel)
                 or vault.stat_of(self.root, rel) is None
             ):
+                self.last_good.pop(rel, None)
                 if self.entries.pop(rel, None) is not None:
                     changed.add(rel)
                 continue
             entry = read_entry(self.root, self.config, rel, self.hashing)
-            old = self.entries.get(rel)
+            old = self._put(rel, entry)
             if old is None or old.digest != entry.digest or not self.hashing:
                 changed.add(rel)
-            self.entries[rel] = entry
         return self._changed(changed)
 
     def _changed(self, changed: set[str]) -> set[str]:
@@ -197,10 +210,15 @@ class Index:
         vault.write_cache(self.root, cache.dumps(state))
         self.dirty = False
 
-    def loaded(self) -> Loaded:
+    def loaded(self, keep: bool = False) -> Loaded:
         """What the vault says now. The watcher calls this on every save, so what did not
         change is reused: the sorted paths and names while no note came or went, and each
-        interview's resolved people while neither it, the names nor the person notes changed."""
+        interview's resolved people while neither it, the names nor the person notes changed.
+
+        With `keep` (the watcher, while the user is still typing), an interview note refused
+        now is planned as it was last read whole, and `frozen`: nothing is written into it,
+        and its absence changes nothing elsewhere (round 1 of an application is not chased
+        because round 2's status is half typed)."""
         paths = self.entries.keys()
         if self._order is None or len(self._order) != len(paths) or set(self._order) != paths:
             self._order = sorted(paths)
@@ -212,6 +230,7 @@ class Index:
         interviews: list[Interview] = []
         problems: list[Problem] = []
         sources: dict[str, Source] = {}
+        frozen = set()
         for rel in self._order:
             entry = self.entries[rel]
             problems.extend(entry.problems)
@@ -219,7 +238,12 @@ class Index:
                 interviews.append(entry.interview)
                 if entry.source:
                     sources[rel] = entry.source
-        loaded = Loaded(tuple(interviews), tuple(problems), self._names, sources)
+            elif keep and rel in self.last_good:
+                interviews.append(self.last_good[rel])
+                frozen.add(rel)
+        loaded = Loaded(
+            tuple(interviews), tuple(problems), self._names, sources, frozen=frozenset(frozen)
+        )
         resolved = []
         people: dict[str, Person] = {}  # each linked person resolved once in this pass
         for note in interviews:

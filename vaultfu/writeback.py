@@ -7,7 +7,7 @@ import datetime as dt
 import functools
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 import msgspec
@@ -338,10 +338,12 @@ def plan_notes(
     edits: bool = True,
     memo: PlanMemo | None = None,
     shown: Shown | None = None,
+    frozen: Container[str] = (),
 ) -> NotesPlan:
     """Every edit a run makes to the interview notes. Which notes change is decided from their
     parsed tasks; only those are read as text (`text_of`) and edited. No disk here: the text
-    source, the template source and the person-link resolver are passed in."""
+    source, the template source and the person-link resolver are passed in. `frozen` notes
+    (refused, planned as they last read) are not edited: their ticks stay in the agenda."""
     # Phase one: carry ticks back into the notes.
     first = plan(interviews, today=today, rules=config.playbook, memo=memo, shown=shown)
     wanted = Wanted(
@@ -350,6 +352,9 @@ def plan_notes(
     ticked: dict[str, str] = {}
     held: list[Held] = []
     for note in interviews:
+        if note.path in frozen:
+            held += _held(ticks, wanted, note.path)
+            continue
         marks, missing = tick_ops(note, wanted)
         if marks or missing:
             try:
@@ -379,7 +384,7 @@ def plan_notes(
     changes: dict[str, str] = {}
     for note in interviews:
         rel = note.path
-        if not (follow_up_ops(note, wanted) or rel in ticked):
+        if rel in frozen or not (follow_up_ops(note, wanted) or rel in ticked):
             continue
         before = text_of(rel)
         try:
