@@ -14,9 +14,9 @@ from click.testing import CliRunner
 from hypothesis import settings
 
 from vaultfu.config import Config, parse_config
-from vaultfu.model import Interview
+from vaultfu.model import Interview, Plan
 from vaultfu.notes import parse_one
-from vaultfu.playbook import Plan, plan
+from vaultfu.playbook import plan
 
 # CI explores the same examples on every run (a red CI blocks a landing, so it must not depend
 # on the draw); a developer's runs explore new ones each time.

@@ -7,8 +7,8 @@ import datetime as dt
 from vaultfu.config import Playbook
 from vaultfu.days import add_business_days, to_friday, to_monday
 from vaultfu.ids import action_id
-from vaultfu.model import Channel, Kind
-from vaultfu.playbook import Plan, plan
+from vaultfu.model import Channel, Kind, Plan
+from vaultfu.playbook import plan
 
 from .conftest import TODAY, interview, planned
 

@@ -188,7 +188,10 @@ def apply(r: Replay, step: tuple[object, ...], today: dt.date) -> None:
         copy = f"{rel[:-3]} round {sum(1 for _ in vault.root.rglob('*.md')) + 1}.md"
         text = set_key(set_key(text, "date", when), "status", "scheduled")
         vault.write(copy, text, raw=True)
-        r.copies |= {(copy, t.id) for t in tasks_of(text) if t.is_vaultfu and t.id}
+        # which of two notes with the same lines is the copy, vaultfu can only guess (the one
+        # whose interview the ids are made from, as its facts say now): neither is checked
+        ids = {t.id for t in tasks_of(text) if t.is_vaultfu and t.id}
+        r.copies |= {(note, i) for i in ids for note in (copy, rel)}
     elif kind == "text":
         rel = step[1]
         assert isinstance(rel, str)

@@ -16,9 +16,10 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from . import safe
+from .agenda import fmt_day
 from .body import draft_mark, section_hash
 from .message import from_draft, link_line
-from .model import Action, Interview, Kind, Person
+from .model import Action, DraftMark, Interview, Kind, Person
 
 KIND_LABEL = {
     Kind.THANK_YOU_EMAIL: "thank-you email",
@@ -276,3 +277,17 @@ def draft_section(action: Action, note: Interview, template: str, user_name: str
         action.id, action.due, facts_hash(action, note, user_name), section_hash(section)
     )
     return f"{section}\n{mark}\n"
+
+
+def stale(mark: DraftMark, action: Action, note: Interview) -> str:
+    """Why an edited draft is out of date, in the words of the fact that changed."""
+    if action.kind is Kind.OFFER_RESPONSE and note.offer_deadline:
+        why = f"the deadline is now {fmt_day(note.offer_deadline)}"
+    elif action.due != mark.due:
+        why = f"it is now due {fmt_day(action.due)}, not {fmt_day(mark.due)}"
+    else:
+        why = "the facts it was written from changed (a name, an address, a date)"
+    return (
+        f"your edited draft '{mark.heading}' is out of date: {why}; vaultfu leaves your "
+        "edits alone (`vaultfu draft NOTE --force` writes a fresh one below it)"
+    )

@@ -16,7 +16,7 @@ from collections.abc import Collection, Container, Iterable, Iterator, Mapping, 
 
 from . import safe
 from .drafts import KIND_LABEL, heading, linked_draft
-from .model import Action, Application, Interview, Kind, Person, Problem, Status, Task
+from .model import Action, Application, Copies, Interview, Kind, Person, Problem, Status, Task
 
 
 def action_id(*parts: str) -> str:
@@ -89,15 +89,46 @@ def _kind_linked(linked: str) -> Kind | None:
     return None
 
 
+class Lines:
+    """vaultfu's task lines in all the notes, by id: the first line of each, and for an id on
+    lines of several notes (`copied`: a note duplicated, ids and all) the line in each note."""
+
+    def __init__(self, interviews: Sequence[Interview]) -> None:
+        self.first: dict[str, Task] = {}
+        self.copied: set[str] = set()
+        self.placed: dict[tuple[str, str], Task] = {}  # (id, note) → its line, for those
+        for note in interviews:
+            for task in note.tasks:
+                ident = task.id
+                if not task.is_vaultfu or ident is None:
+                    continue
+                first = self.first.setdefault(ident, task)
+                if first is not task and not any(first is t for t in note.tasks):
+                    self.copied.add(ident)  # (the same id twice in one note is no copy)
+        for note in interviews if self.copied else ():
+            for task in note.tasks:
+                if task.is_vaultfu and task.id in self.copied:
+                    self.placed.setdefault((task.id, note.path), task)
+
+    def __contains__(self, ident: object) -> bool:
+        return ident in self.first
+
+    def get(self, ident: str, note: str) -> Task | None:
+        """The line of this id, the one in `note` if it has one of several."""
+        found = self.first.get(ident)
+        if ident in self.copied:
+            found = self.placed.get((ident, note), found)
+        return found
+
+
 def adoptions(
     app: Application,
     actions: list[Action],
     start: int,
     looked: Container[str | None],
-    known: Container[str],
-    copied: Container[str | None] = (),
+    written: Lines,
 ) -> dict[str, str]:
-    """The follow-ups of `actions[start:]` with no line (their ids not `known`), each paired
+    """The follow-ups of `actions[start:]` with no line (their ids not `written`), each paired
     with a line of the same note whose id no follow-up `looked` up (a line looked up by its own
     id is its follow-up's, done, cancelled or expired) and that says the same words (before its
     first ` · `); failing that, that links to the draft the follow-up would have (a company
@@ -105,12 +136,12 @@ def adoptions(
     kind (a name corrected, or caught half typed by the watcher, changes both), or for a
     preparation or a move-on, which have no draft, that is one of the same kind. Returns {the
     follow-up's id: the line's id}; only pairs that are one of a kind on both sides. A line
-    whose id is on lines of other notes too (`copied`: a note duplicated) is never taken."""
+    whose id is on lines of other notes too (a note duplicated) is never taken."""
     orphans = [
         (note.path, task)
         for note in app.notes
         for task in note.tasks
-        if task.id not in looked and task.is_vaultfu and task.id not in copied
+        if task.id not in looked and task.is_vaultfu and task.id not in written.copied
     ]
     if not orphans:
         return {}
@@ -139,7 +170,7 @@ def adoptions(
     absent = [
         (action, keys(action))
         for action in actions[start:]
-        if action.kind is not Kind.TASK and action.id not in known
+        if action.kind is not Kind.TASK and action.id not in written
     ]
     wanting: dict[tuple[str, str, str], list[str]] = defaultdict(list)
     for action, its in absent:
@@ -153,9 +184,6 @@ def adoptions(
                 pairs[action.id] = found[0]
                 break
     return pairs
-
-
-Copies = frozenset[tuple[str, str]]  # (a note's path, the id of a line there that is a copy)
 
 
 def copies(

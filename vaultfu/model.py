@@ -289,6 +289,22 @@ class Waiting(msgspec.Struct, frozen=True):
     by: dt.date | None  # the date they named, if any
 
 
+Copies = frozenset[tuple[str, str]]  # (a note's path, the id of a line there that is a copy)
+
+
+class Plan(msgspec.Struct, frozen=True):
+    """What the playbook asks for (see `playbook.plan`)."""
+
+    actions: tuple[Action, ...]  # everything that applies, done or open, sorted
+    waiting: tuple[Waiting, ...]
+    problems: tuple[Problem, ...] = ()  # facts that contradict what the notes say was done
+    closed: frozenset[str] = frozenset()  # applications the user closed by ticking "move on"
+    copies: Copies = frozenset()  # lines a duplicated note holds: left alone (`ids.copies`)
+
+    def open(self) -> tuple[Action, ...]:
+        return tuple(a for a in self.actions if a.done is None)
+
+
 class Agenda(msgspec.Struct, frozen=True):
     today: dt.date
     actions: tuple[Action, ...]  # open actions, sorted by due date

@@ -11,7 +11,6 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 
-import msgspec
 from msgspec.structs import replace
 
 from .config import Playbook
@@ -23,7 +22,7 @@ from .days import (
     to_friday,
     to_monday,
 )
-from .ids import Copies, adoptions, answering, copies, follow_up_id, user_task_id
+from .ids import Lines, adoptions, answering, copies, follow_up_id, user_task_id
 from .memo import PlanMemo, Planned
 from .model import (
     Action,
@@ -32,6 +31,7 @@ from .model import (
     Interview,
     Kind,
     Person,
+    Plan,
     Problem,
     Status,
     Task,
@@ -43,17 +43,6 @@ from .offers import Offers, near, offer_day, other_offer
 from .wording import action_text, channel_for
 
 Shown = Callable[[str], dt.date | None]  # an id → the due day the agenda showed for it
-
-
-class Plan(msgspec.Struct, frozen=True):
-    actions: tuple[Action, ...]  # everything that applies, done or open, sorted
-    waiting: tuple[Waiting, ...]
-    problems: tuple[Problem, ...] = ()  # facts that contradict what the notes say was done
-    closed: frozenset[str] = frozenset()  # applications the user closed by ticking "move on"
-    copies: Copies = frozenset()  # lines a duplicated note holds: left alone (`ids.copies`)
-
-    def open(self) -> tuple[Action, ...]:
-        return tuple(a for a in self.actions if a.done is None)
 
 
 class _Planner:
@@ -73,22 +62,8 @@ class _Planner:
         self.holidays = public_holidays(rules.holidays_country)
         self.apps = group_applications(interviews)
         self.interviews = interviews
-        self.tasks: dict[str, Task] = {}
-        self.copied: set[str] = set()  # ids on lines of more than one note (a note duplicated)
-        self.placed: dict[tuple[str, str], Task] = {}  # (id, note) → its line, for those
-        for note in interviews:
-            for task in note.tasks:
-                ident = task.id
-                if not task.is_vaultfu or ident is None:
-                    continue
-                first = self.tasks.setdefault(ident, task)
-                if first is not task and not any(first is t for t in note.tasks):
-                    self.copied.add(ident)  # (the same id twice in one note is no copy)
-        if self.copied:
-            for note in interviews:
-                for task in note.tasks:
-                    if task.is_vaultfu and task.id in self.copied:
-                        self.placed.setdefault((task.id, note.path), task)
+        self.lines = Lines(interviews)
+        self.tasks = self.lines.first
         self.actions: list[Action] = []
         self.problems: list[Problem] = []
         self.closed: set[str] = set()
@@ -100,10 +75,7 @@ class _Planner:
         """vaultfu's task line with this id, if a note has one: the one in `note` when a
         duplicated note holds a copy of it (each look is remembered, for the memo to know what
         this application's planning depended on)."""
-        found = self.tasks.get(ident)
-        if ident in self.copied:
-            found = self.placed.get((ident, note), found)
-        self.looked[ident] = found
+        self.looked[ident] = found = self.lines.get(ident, note)
         return found
 
     def last_done(self, app: Application, after: dt.date) -> dt.date | None:
@@ -240,7 +212,7 @@ class _Planner:
                 a.id,
             )
         )
-        copied, said = copies(self.interviews, self.copied, self.actions)
+        copied, said = copies(self.interviews, self.lines.copied, self.actions)
         return Plan(
             tuple(self.actions),
             self.waiting(),
@@ -258,7 +230,7 @@ class _Planner:
         self.aliases = {}
         for _ in range(8):  # a line taken can bring the next follow-up, with its own line
             self.application(app, offers, accepted)
-            found = adoptions(app, self.actions, start, self.looked, self.tasks, self.copied)
+            found = adoptions(app, self.actions, start, self.looked, self.lines)
             if not found:
                 break
             self.aliases = {**self.aliases, **found}

@@ -13,10 +13,9 @@ from dataclasses import dataclass, field, replace
 import msgspec
 
 from . import safe
-from .agenda import fmt_day
 from .body import parse_structure
 from .config import Config
-from .drafts import DraftError, draft_section, facts_hash, heading, linked_draft
+from .drafts import DraftError, draft_section, facts_hash, heading, linked_draft, stale
 from .edits import (
     DRAFTS,
     LineError,
@@ -29,11 +28,11 @@ from .edits import (
     update_task_line,
 )
 from .front import find_frontmatter
-from .ids import Copies, user_task_id
+from .ids import user_task_id
 from .memo import PlanMemo
-from .model import Action, DraftMark, Interview, Kind, Problem, Task, TaskStatus
+from .model import Action, Copies, Interview, Kind, Plan, Problem, Task, TaskStatus
 from .notes import parse_text
-from .playbook import Plan, Shown, plan
+from .playbook import Shown, plan
 
 
 def task_words(action: Action, draft: str | None) -> str:
@@ -472,7 +471,7 @@ def build_wanted(
             if facts_hash(found, note, config.user_name) == mark.facts:
                 continue  # written from the facts as they are
             if not mark.intact:
-                problems.append(Problem(note.path, mark.start, _stale(mark, found, note)))
+                problems.append(Problem(note.path, mark.start, stale(mark, found, note)))
             elif section := render(found, note):
                 redrafts[mark.id] = section
     return Wanted(
@@ -486,18 +485,4 @@ def build_wanted(
         cancel_stale=config.write_notes and not request.hold_stale,
         mail_lines=request.mail_lines,
         copies=result.copies,
-    )
-
-
-def _stale(mark: DraftMark, action: Action, note: Interview) -> str:
-    """Why an edited draft is out of date, in the words of the fact that changed."""
-    if action.kind is Kind.OFFER_RESPONSE and note.offer_deadline:
-        why = f"the deadline is now {fmt_day(note.offer_deadline)}"
-    elif action.due != mark.due:
-        why = f"it is now due {fmt_day(action.due)}, not {fmt_day(mark.due)}"
-    else:
-        why = "the facts it was written from changed (a name, an address, a date)"
-    return (
-        f"your edited draft '{mark.heading}' is out of date: {why}; vaultfu leaves your "
-        "edits alone (`vaultfu draft NOTE --force` writes a fresh one below it)"
     )
