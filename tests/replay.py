@@ -35,6 +35,7 @@ class Replay:
         self.runner = CliRunner()
         self.today = ""
         self.copies: set[tuple[str, str]] = set()  # (note, id): a copy the user made of a line
+        self.previous: dict[str, str] = {}  # each note's text before the last run
 
     def run(self, *args: str) -> str:
         result = self.runner.invoke(main, [*args, "--vault", str(self.vault.root)])

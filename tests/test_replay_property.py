@@ -78,6 +78,11 @@ EDIT = st.one_of(
     st.tuples(st.just("delete"), st.sampled_from(sorted(NOTES)), st.integers(0, 5)),
     # the note duplicated for a next round on a later day, vaultfu's lines and all
     st.tuples(st.just("duplicate"), st.sampled_from(sorted(NOTES)), st.integers(0, 6)),
+    # the note as it was before the last run (`git checkout -- NOTE`); `vaultfu done ID`; a
+    # follow-up cancelled in the agenda
+    st.tuples(st.just("restore"), st.sampled_from(sorted(NOTES))),
+    st.tuples(st.just("done"), st.integers(0, 9)),
+    st.tuples(st.just("drop"), st.integers(0, 9)),
 )
 STEP = st.tuples(st.lists(EDIT, min_size=0, max_size=3), st.integers(0, 6))  # edits, then a run
 
@@ -192,6 +197,22 @@ def apply(r: Replay, step: tuple[object, ...], today: dt.date) -> None:
         # whose interview the ids are made from, as its facts say now): neither is checked
         ids = {t.id for t in tasks_of(text) if t.is_vaultfu and t.id}
         r.copies |= {(note, i) for i in ids for note in (copy, rel)}
+    elif kind == "restore":
+        rel = step[1]
+        assert isinstance(rel, str)
+        vault.write(rel, r.previous[rel], raw=True)
+    elif kind in ("done", "drop"):
+        open_ids = sorted(r.agenda_tasks())
+        pick = step[1]
+        assert isinstance(pick, int)
+        if not open_ids:
+            return
+        ident = open_ids[pick % len(open_ids)]
+        if kind == "done":
+            r.run("done", ident, "--today", today.isoformat())
+        else:  # the Tasks plugin's "cancel" on the agenda's line: [-] and ❌ with the day
+            line = r.line(r.agenda, ident)
+            r.edit(r.agenda, line, line.replace("- [ ] ", "- [-] ", 1) + f" ❌ {today}")
     elif kind == "text":
         rel = step[1]
         assert isinstance(rel, str)
@@ -211,12 +232,14 @@ def replay(steps: list[tuple[list[tuple[object, ...]], int]], starts: list[int])
             vault.write(rel, first_note(company, priority, day), raw=True)
         r = Replay(vault)
         today = START
+        r.previous = {rel: vault.read(rel) for rel in NOTES}
         r.day(today.isoformat())
         for edits, days in steps:
             for edit in edits:
                 apply(r, edit, today)
             today += dt.timedelta(days=days)
             before = {rel: user_lines(vault.read(rel)) for rel in NOTES}
+            r.previous = {rel: vault.read(rel) for rel in NOTES}
             r.day(today.isoformat())  # checks ids and dates, and that a second run is silent
             after = {rel: user_lines(vault.read(rel)) for rel in NOTES}
             assert after == before, f"{today}: the user's own lines changed"

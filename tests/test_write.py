@@ -162,6 +162,28 @@ def test_a_tick_on_an_action_not_yet_in_the_note_is_kept(vault: Vault) -> None:
     assert [a.due for a in second] == [dt.date(2026, 12, 1)]
 
 
+def test_a_follow_up_cancelled_in_the_agenda_before_its_line_is_written_stays_cancelled(
+    vault: Vault,
+) -> None:
+    """The agenda lists a follow-up days before its line goes into the note; the Tasks plugin's
+    cancel on that agenda line ([-] and ❌) gives the note the line, cancelled, and the
+    follow-up is gone (before, the note's edit was refused, the cancel wiped from the agenda,
+    and the line written open on the next run)."""
+    vault.write("Interviews/acme.md", fresh(date="2026-11-20T10:00"))
+    go(vault)
+    agenda = vault.read("Agenda.md")
+    line = next(x for x in agenda.splitlines() if "Follow up with Jane" in x)
+    assert "Follow up with Jane" not in vault.read("Interviews/acme.md")  # due Fri 27 Nov
+    cancelled = line.replace("- [ ]", "- [-]") + " ❌ 2026-11-24"
+    vault.write("Agenda.md", agenda.replace(line, cancelled), raw=True)
+    result = go(vault)
+    assert not result.agenda.problems
+    note = vault.read("Interviews/acme.md")
+    assert "- [-] Follow up with Jane Doe" in note and "🆔 vf-" in note and "❌ 2026-11-24" in note
+    assert "Follow up with Jane" not in vault.read("Agenda.md")
+    assert go(vault).written == ()  # and it stays so
+
+
 def test_a_user_task_ticked_in_the_agenda_is_ticked_in_its_note(vault: Vault) -> None:
     body = "- [ ] Send the writing sample 📅 2026-11-24\n"
     vault.write(".vaultfu.toml", "write_notes = false\n", raw=True)

@@ -45,9 +45,16 @@ def task_words(action: Action, draft: str | None) -> str:
     return " · ".join(parts)
 
 
-def note_task_line(action: Action, draft: str | None, done: dt.date | None = None) -> str:
-    """The task line vaultfu writes into an interview note."""
-    box, stamp = ("x", f" ✅ {done.isoformat()}") if done else (" ", "")
+def note_task_line(
+    action: Action, draft: str | None, closed: tuple[TaskStatus, dt.date] | None = None
+) -> str:
+    """The task line vaultfu writes into an interview note (`closed`: ticked or cancelled, on
+    a day, as the Tasks plugin marks it)."""
+    box, stamp = " ", ""
+    if closed is not None:
+        status, day = closed
+        box, emoji = ("x", "✅") if status is TaskStatus.DONE else ("-", "❌")
+        stamp = f" {emoji} {day.isoformat()}"
     words = task_words(action, draft)
     return f"- [{box}] {words} 📅 {action.due.isoformat()} 🆔 {action.id}{stamp}"
 
@@ -103,8 +110,9 @@ Mark = tuple[int, str, str]  # (line, new checkbox, stamp to append)
 
 def tick_ops(interview: Interview, wanted: Wanted) -> tuple[list[Mark], list[Action]]:
     """Phase one, decided from a note's tasks: ticks from the agenda or `vaultfu done` land on
-    their task lines; a task ticked by hand without a date gets today's ✅; a ticked action with
-    no line yet gets one (already ticked). Copies of another note's lines take none."""
+    their task lines; a task ticked by hand without a date gets today's ✅; a ticked (or
+    cancelled) action with no line yet gets one, ticked (or cancelled). Copies of another
+    note's lines take none."""
     marks: list[Mark] = []
     present: set[str] = set()
     for task in interview.tasks:
@@ -126,11 +134,8 @@ def tick_ops(interview: Interview, wanted: Wanted) -> tuple[list[Mark], list[Act
     present |= ids_present(interview.tasks)  # a line whose id a block id hides is still it
     missing = [
         wanted.actions[i]
-        for i, (status, _) in wanted.ticks.items()
-        if status is TaskStatus.DONE
-        and i not in present
-        and i in wanted.actions
-        and wanted.actions[i].note == interview.path
+        for i in wanted.ticks
+        if i not in present and i in wanted.actions and wanted.actions[i].note == interview.path
     ]
     return marks, missing
 
@@ -143,7 +148,7 @@ def carry_ticks(text: str, rel: str, config: Config, wanted: Wanted) -> str:
     for line, mark, stamp in marks:
         text = set_task_mark(text, line, mark, stamp)
     if missing:
-        lines = [note_task_line(a, None, wanted.ticks[a.id][1]) for a in missing]
+        lines = [note_task_line(a, None, wanted.ticks[a.id]) for a in missing]
         text = insert_tasks(text, _follow_ups_section(text, rel, config), lines)
     return text
 
