@@ -596,3 +596,21 @@ def test_18_a_snoozed_line_deleted_comes_back_to_its_draft_as_it_is_redrafted(va
     assert "[[#Draft — thank-you email to Jane Doe (10 Nov)|draft]] 📅 2026-11-10" in line
     text = vault.read(ACME)
     assert text.count("### Draft — thank-you email") == 1 and "Jane Doe (10 Nov)\n" in text
+
+
+def test_19_a_tick_while_two_notes_are_one_interview_adds_no_line(vault: Vault) -> None:
+    """Two notes of one interview (the same company, role, date and time: a note made twice
+    from one template, say): each follow-up is planned once, for the later note, and its line
+    may be in the other. A tick in the agenda lands on the line there is; before, the later
+    note got a second line with the same id, ticked."""
+    first, second = "Interviews/acme-1.md", "Interviews/acme-2.md"
+    vault.write(first, waiting(), raw=True)
+    r = Replay(vault)
+    r.day("2026-11-10")
+    (thank,) = r.ids(first, "Email a thank-you")
+    vault.write(second, waiting(), raw=True)
+    r.day("2026-11-10")
+    r.tick_in_agenda(thank, "2026-11-10")
+    r.day("2026-11-10")
+    assert r.line(first, thank).startswith("- [x] ") and thank not in vault.read(second)
+    assert thank not in r.agenda_tasks()

@@ -90,6 +90,7 @@ class Wanted:
     cancel_stale: bool = True
     mail_lines: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
     copies: Copies = frozenset()  # (note, id): copies of another note's lines, left alone
+    written: frozenset[str] = frozenset()  # ids on a line in any note (read when ticks came)
 
     @functools.cached_property
     def by_note(self) -> dict[str, list[str]]:
@@ -132,10 +133,13 @@ def tick_ops(interview: Interview, wanted: Wanted) -> tuple[list[Mark], list[Act
         elif task.is_vaultfu and task.status is TaskStatus.DONE and task.done is None:
             marks.append((task.line, "x", f"✅ {wanted.today.isoformat()}"))
     present |= ids_present(interview.tasks)  # a line whose id a block id hides is still it
-    missing = [
+    missing = [  # (not when another note has its line: two notes of one interview)
         wanted.actions[i]
         for i in wanted.ticks
-        if i not in present and i in wanted.actions and wanted.actions[i].note == interview.path
+        if i not in present
+        and i not in wanted.written
+        and i in wanted.actions
+        and wanted.actions[i].note == interview.path
     ]
     return marks, missing
 
@@ -350,8 +354,13 @@ def plan_notes(
     (refused, planned as they last read) are not edited: their ticks stay in the agenda."""
     # Phase one: carry ticks back into the notes.
     first = plan(interviews, today=today, rules=config.playbook, memo=memo, shown=shown)
+    written = ids_present(t for n in interviews for t in n.tasks) if ticks else set()
     wanted = Wanted(
-        today=today, ticks=ticks, actions={a.id: a for a in first.actions}, copies=first.copies
+        today=today,
+        ticks=ticks,
+        actions={a.id: a for a in first.actions},
+        copies=first.copies,
+        written=frozenset(written),
     )
     ticked: dict[str, str] = {}
     held: list[Held] = []
@@ -490,4 +499,5 @@ def build_wanted(
         cancel_stale=config.write_notes and not request.hold_stale,
         mail_lines=request.mail_lines,
         copies=result.copies,
+        written=frozenset(present) if ticks else frozenset(),
     )
