@@ -83,6 +83,13 @@ EDIT = st.one_of(
     st.tuples(st.just("restore"), st.sampled_from(sorted(NOTES))),
     st.tuples(st.just("done"), st.integers(0, 9)),
     st.tuples(st.just("drop"), st.integers(0, 9)),
+    # a new note for the next round (as `vaultfu new` makes it); a status by `vaultfu set`
+    st.tuples(st.just("next"), st.sampled_from(sorted(NOTES)), st.integers(0, 6)),
+    st.tuples(
+        st.just("set"),
+        st.sampled_from(sorted(NOTES)),
+        st.sampled_from(["waiting", "offer", "rejected", "next-round", "accepted"]),
+    ),
 )
 STEP = st.tuples(st.lists(EDIT, min_size=0, max_size=3), st.integers(0, 6))  # edits, then a run
 
@@ -213,6 +220,18 @@ def apply(r: Replay, step: tuple[object, ...], today: dt.date) -> None:
         else:  # the Tasks plugin's "cancel" on the agenda's line: [-] and ❌ with the day
             line = r.line(r.agenda, ident)
             r.edit(r.agenda, line, line.replace("- [ ] ", "- [-] ", 1) + f" ❌ {today}")
+    elif kind == "next":
+        rel, days = step[1], step[2]
+        assert isinstance(rel, str) and isinstance(days, int)
+        company, priority = NOTES[rel]
+        when = (today - START).days + days
+        text = set_key(first_note(company, priority, when), "status", "scheduled")
+        count = sum(1 for _ in vault.root.rglob("*.md"))
+        vault.write(f"{rel[:-3]} next {count}.md", text, raw=True)
+    elif kind == "set":
+        rel, value = step[1], step[2]
+        assert isinstance(rel, str) and isinstance(value, str)
+        r.run("set", str(vault.root / rel), "status", value, "--today", today.isoformat())
     elif kind == "text":
         rel = step[1]
         assert isinstance(rel, str)
