@@ -614,3 +614,27 @@ def test_19_a_tick_while_two_notes_are_one_interview_adds_no_line(vault: Vault) 
     r.day("2026-11-10")
     assert r.line(first, thank).startswith("- [x] ") and thank not in vault.read(second)
     assert thank not in r.agenda_tasks()
+
+
+def test_20_a_note_that_does_not_read_freezes_its_application(vault: Vault) -> None:
+    """Round 2's status mistyped: the note is refused, but its company and role still read.
+    Nothing is written into that application's notes until it reads again, so round 1 is not
+    chased in round 2's stead (before, a status check and its draft went into round 1's note,
+    to be cancelled once the typo was fixed), also when the run reads it from the cache. The
+    agenda lists what is planned without the note, beside the problem."""
+    second = "Interviews/acme-2.md"
+    vault.write(ACME, waiting().replace("status: waiting", "status: next-round"), raw=True)
+    vault.write(second, scheduled("2026-11-20T10:00").replace("Jane Doe", "Sam Roe"), raw=True)
+    r = Replay(vault)
+    r.day("2026-11-19")
+    before, text = vault.read(ACME), vault.read(second)
+    r.edit(second, "status: scheduled", "status: s")
+    for _ in range(2):  # the second run reads the refused note from the cache
+        out = r.run("agenda", "--today", "2026-11-19")
+        assert "status 's' is not one of" in out and vault.read(second) == text.replace(
+            "status: scheduled", "status: s"
+        )
+        assert vault.read(ACME) == before and "Follow up with Jane" in vault.read("Agenda.md")
+    r.edit(second, "status: s", "status: waiting")
+    r.day("2026-11-19")
+    assert vault.read(ACME) == before and "Follow up with Jane" not in vault.read("Agenda.md")

@@ -110,6 +110,13 @@ def prepare(
     ticks = agenda_ticks(agenda_text, config.agenda, day)
     ticks.update({i: (TaskStatus.DONE, on) for i, on in request.done.items()})
     sources = dict(loaded.sources)
+    # An application one of whose notes does not read (and is not planned as it last read, see
+    # `Index.loaded`) is planned without it, and nothing is written into its notes: what is
+    # planned may be wrong (round 1 chased because round 2's status does not read), so it is
+    # listed, not written, until the note reads.
+    kept = loaded.frozen
+    stuck = {p.application for p in loaded.problems if p.application and p.path not in kept}
+    frozen = kept | {n.path for n in loaded.interviews if n.application_key in stuck}
 
     def text_of(rel: str) -> str:
         if rel not in sources:  # the index came from the cache: read the note now
@@ -136,7 +143,7 @@ def prepare(
         edits=edits,
         memo=memo,
         shown=shown_due,
-        frozen=loaded.frozen,
+        frozen=frozen,
     )
     second, wanted, changes = planned.plan, planned.wanted, planned.edits
     problems.extend(planned.problems)

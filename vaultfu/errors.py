@@ -15,6 +15,7 @@ class NoteError(VaultfuError):
         self.path = path
         self.line = line
         self.message = message
+        self.application: str | None = None  # an interview note's, when that still reads
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path

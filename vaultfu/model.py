@@ -166,6 +166,9 @@ class Problem(msgspec.Struct, frozen=True):
     path: str
     line: int | None
     message: str
+    # an interview note refused for one of its values, whose application still reads: vaultfu
+    # writes nothing into that application's notes until it reads again
+    application: str | None = None
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
@@ -214,9 +217,14 @@ class Interview(msgspec.Struct, frozen=True):
 
     @property
     def application_key(self) -> str:
-        if self.application:
-            return self.application.strip().casefold()
-        return f"{self.company.strip().casefold()}|{self.role.strip().casefold()}"
+        return application_key(self.company, self.role, self.application)
+
+
+def application_key(company: str, role: str, application: str | None) -> str:
+    """Which application an interview is of: its `application`, else its company and role."""
+    if application:
+        return application.strip().casefold()
+    return f"{company.strip().casefold()}|{role.strip().casefold()}"
 
 
 class Application(msgspec.Struct, frozen=True):

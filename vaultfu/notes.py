@@ -11,7 +11,7 @@ from .body import find_drafts, find_mail, find_tasks
 from .config import Config
 from .errors import NoteError
 from .front import BOM, Block, decode, find_frontmatter, key_line, load_frontmatter, might_be
-from .model import Interview, Person, Problem, Status
+from .model import Interview, Person, Problem, Status, application_key
 
 # ---------------------------------------------------------------------------------------------
 # Interview facts.
@@ -301,4 +301,20 @@ def parse_text(rel: str, text: str, config: Config) -> tuple[Interview, tuple[Pr
     fields = load_frontmatter(block, rel)
     if fields is None or not is_interview(fields, config.type_key, config.type_value):
         return None
-    return parse_interview(fields, block, text[block.body_offset :], rel)
+    try:
+        return parse_interview(fields, block, text[block.body_offset :], rel)
+    except NoteError as exc:
+        exc.application = _application_of(fields, block, rel)
+        raise
+
+
+def _application_of(data: dict[str, Any], block: Block, path: str) -> str | None:
+    """The application of an interview note refused for another value, when it reads."""
+    f = _Fields(data, block, path)
+    try:
+        company, role, application = f.text("company"), f.text("role"), f.text("application")
+    except NoteError:
+        return None
+    if not company or not (role or application):
+        return None
+    return application_key(plain(company), plain(role) if role else "", application)

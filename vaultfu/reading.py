@@ -110,7 +110,8 @@ def read_entry(root: Path, config: Config, rel: str, hashing: bool = False) -> E
         text = candidate_text(rel, data, config)
         found = None if text is None else parse_text(rel, text, config)
     except NoteError as exc:  # only notes that name the type are read: report it
-        return Entry(key, digest, problems=(Problem(exc.path, exc.line, exc.message),))
+        problem = Problem(exc.path, exc.line, exc.message, exc.application)
+        return Entry(key, digest, problems=(problem,))
     if not found or text is None:
         return Entry(key, digest, person=_maybe_person(rel, data))
     interview, lesser = found

@@ -351,7 +351,8 @@ def plan_notes(
     """Every edit a run makes to the interview notes. Which notes change is decided from their
     parsed tasks; only those are read as text (`text_of`) and edited. No disk here: the text
     source, the template source and the person-link resolver are passed in. `frozen` notes
-    (refused, planned as they last read) are not edited: their ticks stay in the agenda."""
+    (the notes of an application one of whose notes does not read) are not edited: their ticks
+    stay in the agenda."""
     # Phase one: carry ticks back into the notes.
     first = plan(interviews, today=today, rules=config.playbook, memo=memo, shown=shown)
     written = ids_present(t for n in interviews for t in n.tasks) if ticks else set()
