@@ -83,6 +83,8 @@ EDIT = st.one_of(
     st.tuples(st.just("restore"), st.sampled_from(sorted(NOTES))),
     st.tuples(st.just("done"), st.integers(0, 9)),
     st.tuples(st.just("drop"), st.integers(0, 9)),
+    # a status mistyped for one run (the note refused, its application left alone), then fixed
+    st.tuples(st.just("typo"), st.sampled_from(sorted(NOTES))),
     # a new note for the next round (as `vaultfu new` makes it); a status by `vaultfu set`
     st.tuples(st.just("next"), st.sampled_from(sorted(NOTES)), st.integers(0, 6)),
     st.tuples(
@@ -220,6 +222,10 @@ def apply(r: Replay, step: tuple[object, ...], today: dt.date) -> None:
         else:  # the Tasks plugin's "cancel" on the agenda's line: [-] and ❌ with the day
             line = r.line(r.agenda, ident)
             r.edit(r.agenda, line, line.replace("- [ ] ", "- [-] ", 1) + f" ❌ {today}")
+    elif kind == "typo":  # made after the step's other edits (see `mistype`)
+        rel = step[1]
+        assert isinstance(rel, str)
+        r.broken.setdefault(rel, "")
     elif kind == "next":
         rel, days = step[1], step[2]
         assert isinstance(rel, str) and isinstance(days, int)
@@ -242,6 +248,16 @@ def apply(r: Replay, step: tuple[object, ...], today: dt.date) -> None:
         )
 
 
+def mistype(r: Replay) -> None:
+    """The notes of `r.broken` get `status: s`; the status each had is kept to put back."""
+    for rel in r.broken:
+        text = r.vault.read(rel)
+        found = re.search(r"^status: (.*)$", text, re.M)
+        assert found is not None
+        r.broken[rel] = found.group(1)
+        r.vault.write(rel, set_key(text, "status", "s"), raw=True)
+
+
 def replay(steps: list[tuple[list[tuple[object, ...]], int]], starts: list[int]) -> None:
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder) / "vault"
@@ -256,12 +272,17 @@ def replay(steps: list[tuple[list[tuple[object, ...]], int]], starts: list[int])
         for edits, days in steps:
             for edit in edits:
                 apply(r, edit, today)
+            mistype(r)
             today += dt.timedelta(days=days)
             before = {rel: user_lines(vault.read(rel)) for rel in NOTES}
             r.previous = {rel: vault.read(rel) for rel in NOTES}
             r.day(today.isoformat())  # checks ids and dates, and that a second run is silent
             after = {rel: user_lines(vault.read(rel)) for rel in NOTES}
             assert after == before, f"{today}: the user's own lines changed"
+            for rel, status in r.broken.items():  # a refused note is left exactly as it was
+                assert vault.read(rel) == r.previous[rel], f"{today}: {rel} written while refused"
+                vault.write(rel, set_key(vault.read(rel), "status", status), raw=True)
+            r.broken.clear()
         r.day((today + dt.timedelta(days=1)).isoformat())
 
 

@@ -126,6 +126,23 @@ def test_set_refuses_a_wrong_value_and_a_list(runner: CliRunner, vault: Vault) -
     assert vault.read("Interviews/acme.md") == before
 
 
+def test_set_fixes_a_value_that_does_not_read(runner: CliRunner, vault: Vault) -> None:
+    """`vaultfu set` is a way to fix a mistyped status (before, it refused the note because the
+    note did not read, the very thing being fixed); a value still wrong is refused as ever."""
+    vault.write("Interviews/acme.md", ACME.replace("status: waiting", "status: wating"))
+    note, where = str(vault.root / "Interviews/acme.md"), ["--vault", str(vault.root)]
+    still = runner.invoke(main, ["set", note, "role", "SRE", *where])
+    assert still.exit_code == 2 and "status 'wating'" in still.stderr
+    fixed = runner.invoke(main, ["set", note, "status", "waiting", *where])
+    assert fixed.exit_code == 0, fixed.output
+    assert vault.read("Interviews/acme.md") == ACME
+    daily = "---\ntags: [daily]\n---\nAn interview today.\n"
+    vault.write("Daily/today.md", daily, raw=True)
+    other = runner.invoke(main, ["set", str(vault.root / "Daily/today.md"), "status", "x", *where])
+    assert other.exit_code == 2 and "is not an interview note" in other.stderr
+    assert vault.read("Daily/today.md") == daily
+
+
 def test_check_lists_problems_and_exits_1(runner: CliRunner, vault: Vault) -> None:
     vault.write("Interviews/acme.md", ACME)
     assert runner.invoke(main, ["check", str(vault.root)]).exit_code == 0

@@ -106,13 +106,18 @@ def set_value(root: Path, rel: str, key: str, value: str) -> Write | None:
         raise NoteError(rel, None, "no such note")
     text = decode(snap.data, rel)
     block = find_frontmatter(text)
-    if block is None or parse_text(rel, text, config) is None:
+    try:
+        reads = parse_text(rel, text, config) is not None
+    except NoteError:  # an interview note with a wrong value: this one may be its fix
+        reads = True
+    if block is None or not reads:
         raise NoteError(rel, None, "is not an interview note")
     try:
         new = scaffold.set_key(text, block.body_offset, key, value)
     except ValueError as exc:
         raise NoteError(rel, key_line(block, key), str(exc)) from None
-    parse_text(rel, new, config)  # raises NoteError, naming the line, when the value is wrong
+    if parse_text(rel, new, config) is None:  # raises NoteError, naming the line, when wrong
+        raise NoteError(rel, None, "is not an interview note")
     bom = BOM if snap.data.startswith(BOM.encode()) else ""
     after = (bom + new).encode("utf-8")
     if after == snap.data:
