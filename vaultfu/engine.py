@@ -116,7 +116,8 @@ def prepare(
     # listed, not written, until the note reads.
     kept = loaded.frozen
     stuck = {p.application for p in loaded.problems if p.application and p.path not in kept}
-    frozen = kept | {n.path for n in loaded.interviews if n.application_key in stuck}
+    if stuck:
+        kept = kept | {n.path for n in loaded.interviews if n.application_key in stuck}
 
     def text_of(rel: str) -> str:
         if rel not in sources:  # the index came from the cache: read the note now
@@ -143,7 +144,7 @@ def prepare(
         edits=edits,
         memo=memo,
         shown=shown_due,
-        frozen=frozen,
+        frozen=kept,
     )
     second, wanted, changes = planned.plan, planned.wanted, planned.edits
     problems.extend(planned.problems)
