@@ -272,15 +272,16 @@ def replay(steps: list[tuple[list[tuple[object, ...]], int]], starts: list[int])
         for edits, days in steps:
             for edit in edits:
                 apply(r, edit, today)
+            r.previous = {rel: vault.read(rel) for rel in NOTES}  # (a typo is not restored)
             mistype(r)
+            typed = {rel: vault.read(rel) for rel in r.broken}
             today += dt.timedelta(days=days)
             before = {rel: user_lines(vault.read(rel)) for rel in NOTES}
-            r.previous = {rel: vault.read(rel) for rel in NOTES}
             r.day(today.isoformat())  # checks ids and dates, and that a second run is silent
             after = {rel: user_lines(vault.read(rel)) for rel in NOTES}
             assert after == before, f"{today}: the user's own lines changed"
             for rel, status in r.broken.items():  # a refused note is left exactly as it was
-                assert vault.read(rel) == r.previous[rel], f"{today}: {rel} written while refused"
+                assert vault.read(rel) == typed[rel], f"{today}: {rel} written while refused"
                 vault.write(rel, set_key(vault.read(rel), "status", status), raw=True)
             r.broken.clear()
         r.day((today + dt.timedelta(days=1)).isoformat())
