@@ -638,3 +638,27 @@ def test_20_a_note_that_does_not_read_freezes_its_application(vault: Vault) -> N
     r.edit(second, "status: s", "status: waiting")
     r.day("2026-11-19")
     assert vault.read(ACME) == before and "Follow up with Jane" not in vault.read("Agenda.md")
+
+
+def test_21_a_postpone_waits_while_its_notes_are_left_alone(vault: Vault) -> None:
+    """A 📅 moved (the Tasks plugin's postpone) in an application one of whose notes does not
+    read: nothing is written there, so no ⏳ can hold the move, and it is not taken yet (before,
+    the agenda took it and gave it up on every other run, a write each time); once the note
+    reads, it is taken."""
+    second = "Interviews/acme-2.md"
+    vault.write(ACME, waiting(), raw=True)
+    r = Replay(vault)
+    r.day("2026-11-10")
+    (thank,) = r.ids(ACME, "Email a thank-you")
+    broken = scheduled("2026-11-20T10:00").replace("status: scheduled", "status: s")
+    vault.write(second, broken, raw=True)
+    line = r.line(ACME, thank)
+    r.edit(ACME, line, line.replace("📅 2026-11-10", "📅 2026-11-12"))
+    r.run("agenda", "--today", "2026-11-10")
+    settled = vault.snapshot()
+    for _ in range(2):
+        r.run("agenda", "--today", "2026-11-10")
+        assert vault.snapshot() == settled
+    r.edit(second, "status: s", "status: scheduled")
+    r.day("2026-11-10")
+    assert "⏳ 2026-11-12" in r.line(ACME, thank)

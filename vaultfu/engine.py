@@ -36,6 +36,7 @@ from .writeback import (
     agenda_ticks,
     check_edit,
     edit_note,
+    ids_present,
     plan_notes,
 )
 
@@ -125,9 +126,16 @@ def prepare(
         return sources[rel].text
 
     dues: dict[str, dt.date] | None = None
+    # the lines of notes not written this run: a 📅 moved there is no postpone that a ⏳ can
+    # hold (each run would take it, then give it up)
+    unwritten = (
+        ids_present(t for n in loaded.interviews if n.path in kept for t in n.tasks) if kept else ()
+    )
 
     def shown_due(ident: str) -> dt.date | None:  # read only when the 📅 of a line was moved
         nonlocal dues
+        if ident in unwritten:
+            return None
         if dues is None:
             dues = shown_dues(region_of(agenda_text or "") or "")
         return dues.get(ident)
