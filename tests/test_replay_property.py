@@ -291,10 +291,12 @@ def replay(steps: list[tuple[list[tuple[object, ...]], int]], starts: list[int])
     "examples", [pytest.param(40, id="quick"), pytest.param(300, id="slow", marks=pytest.mark.slow)]
 )
 def test_living_with_vaultfu_keeps_its_promises(examples: int) -> None:
-    @settings(
-        max_examples=examples,
+    @settings(  # the same examples on every run, so that CI says the same as here; longer
+        max_examples=examples,  # random runs are made by hand (see the README's Reliability)
         deadline=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+        derandomize=True,
+        database=None,
     )
     @given(
         st.lists(STEP, min_size=1, max_size=10),
@@ -304,3 +306,35 @@ def test_living_with_vaultfu_keeps_its_promises(examples: int) -> None:
         replay(steps, starts)
 
     check()
+
+
+FOUND = [  # sequences earlier runs of this property failed on, each a bug since fixed
+    ([([("drop", 0)], 1)], [1, 0, 1]),  # a cancel in the agenda before the line was written
+    (
+        [
+            ([], 4),
+            ([("duplicate", "Interviews/acme.md", 0)], 0),
+            ([("agenda", 0), ("duplicate", "Interviews/acme.md", 0)], 0),
+        ],
+        [0, 0, 0],
+    ),  # a tick while two notes are one interview
+    (
+        [([], 1), ([("typo", "Interviews/acme.md"), ("duplicate", "Interviews/acme.md", 0)], 0)],
+        [0, 0, 0],
+    ),  # a postpone while the application is left alone
+    (
+        [
+            ([("next", "Interviews/globex.md", 1)], 1),
+            ([("agenda", 0), ("rename", "Interviews/globex.md")], 0),
+            ([("drop", 0)], 0),
+        ],
+        [0, 1, 2],
+    ),  # a line taken by a renamed application that is another's own line
+]
+
+
+@pytest.mark.parametrize(("steps", "starts"), FOUND)
+def test_what_earlier_runs_found_stays_fixed(
+    steps: list[tuple[list[tuple[object, ...]], int]], starts: list[int]
+) -> None:
+    replay(steps, starts)

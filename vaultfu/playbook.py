@@ -68,6 +68,7 @@ class _Planner:
         self.problems: list[Problem] = []
         self.closed: set[str] = set()
         self.aliases: dict[str, str] = {}  # a follow-up's id → the line taken for it
+        self.taken: set[int] = set()  # the actions planned on a line taken for them
 
     # -- what the notes say was done ------------------------------------------------------
 
@@ -167,6 +168,8 @@ class _Planner:
             put_off=put_off,
         )
         self.actions.append(action)
+        if ident in self.aliases.values():
+            self.taken.add(id(action))  # on a line taken for it (see `adopting`)
         return action
 
     # -- the rows of the playbook ---------------------------------------------------------
@@ -202,6 +205,7 @@ class _Planner:
                     tuple(self.problems[problems:]),
                     app.label in self.closed,
                 )
+        self.once()
         self.space_status_checks()
         self.actions.sort(
             key=lambda a: (
@@ -220,6 +224,17 @@ class _Planner:
             frozenset(self.closed),
             copied,
         )
+
+    def once(self) -> None:
+        """Each id once: a line taken for a follow-up of one application (its company renamed)
+        can be the very line of another's (the note it was copied from), which keeps it."""
+        if len({a.id for a in self.actions}) == len(self.actions):
+            return
+        kept: dict[str, Action] = {}
+        for action in self.actions:
+            if action.id not in kept or id(kept[action.id]) in self.taken:
+                kept[action.id] = action
+        self.actions = [a for a in self.actions if kept[a.id] is a]
 
     def adopting(self, app: Application, offers: Offers, accepted: list[Application]) -> None:
         """Plan an application; when an edit of the facts (the interview's time or day, say)
