@@ -68,7 +68,9 @@ class _Planner:
         self.problems: list[Problem] = []
         self.closed: set[str] = set()
         self.aliases: dict[str, str] = {}  # a follow-up's id → the line taken for it
-        self.taken: set[int] = set()  # the actions planned on a line taken for them
+        # the actions planned on a line taken for them, by id() (and held, so no other action
+        # is given that id() while planning)
+        self.taken: dict[int, Action] = {}
 
     # -- what the notes say was done ------------------------------------------------------
 
@@ -169,7 +171,7 @@ class _Planner:
         )
         self.actions.append(action)
         if ident in self.aliases.values():
-            self.taken.add(id(action))  # on a line taken for it (see `adopting`)
+            self.taken[id(action)] = action  # on a line taken for it (see `adopting`)
         return action
 
     # -- the rows of the playbook ---------------------------------------------------------
