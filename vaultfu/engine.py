@@ -22,6 +22,7 @@ from .drafts import heading
 from .edits import LineError, RegionError, region_of, replace_region
 from .errors import NoteError, Refused, WriteConflict
 from .front import BOM, decode
+from .ids import ids_present
 from .inbox import recent
 from .index import Index, Loaded, load, resolve_people
 from .memo import PlanMemo
@@ -36,7 +37,6 @@ from .writeback import (
     agenda_ticks,
     check_edit,
     edit_note,
-    ids_present,
     plan_notes,
 )
 

@@ -11,6 +11,7 @@ or by its kind (`adoptions`).
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import defaultdict
 from collections.abc import Collection, Container, Iterable, Iterator, Mapping, Sequence
 
@@ -255,3 +256,18 @@ def _said(
         )
         problems.append(Problem(path, line, message))
     return problems
+
+
+_LOOSE_ID = re.compile(r"🆔\ufe0f? *(vf-[0-9a-f]{10})\b")
+
+
+def ids_present(tasks: Iterable[Task]) -> set[str]:
+    """The ids on task lines, also where a user's edit hid it from the Tasks plugin's reading
+    (text after a block id): such a line is still the task, and is never written twice."""
+    found = set()
+    for task in tasks:
+        if task.id:
+            found.add(task.id)
+        if "🆔" in task.description:
+            found.update(_LOOSE_ID.findall(task.description))
+    return found

@@ -36,10 +36,10 @@ from .model import (
     Status,
     Task,
     TaskStatus,
-    Waiting,
     group_applications,
 )
 from .offers import Offers, near, offer_day, other_offer
+from .waiting import waiting
 from .wording import action_text, channel_for
 
 Shown = Callable[[str], dt.date | None]  # an id → the due day the agenda showed for it
@@ -221,7 +221,7 @@ class _Planner:
         copied, said = copies(self.interviews, self.lines.copied, self.actions)
         return Plan(
             tuple(self.actions),
-            self.waiting(),
+            waiting(self.apps, self.actions, self.closed, self.today),
             (*self.problems, *said),
             frozenset(self.closed),
             copied,
@@ -467,35 +467,6 @@ class _Planner:
                     action = replace(action, due=self.shift(last + gap))
                     self.actions[i] = action
                 last = action.due
-
-    def waiting(self) -> tuple[Waiting, ...]:
-        """Applications with nothing due from you now: what they owe you, and by when (the
-        date they named for a decision; `follow_up_on` is your date to write, not theirs)."""
-        busy = {
-            a.application
-            for a in self.actions
-            if a.done is None and a.due <= self.today and a.kind is not Kind.TASK
-        }
-        withdrawing = {a.application for a in self.actions if a.kind is Kind.WITHDRAW}
-        quiet = busy | self.closed | withdrawing  # (once: per application it was quadratic)
-        out = []
-        for app in self.apps:
-            latest = app.latest
-            if not latest.status.pending or app.label in quiet:
-                continue
-            if latest.day is not None and latest.day > self.today:
-                continue
-            owes = "the next round" if latest.status is Status.NEXT_ROUND else "a decision"
-            out.append(
-                Waiting(
-                    application=app.label,
-                    note=latest.path,
-                    company=latest.company,
-                    owes=owes,
-                    by=latest.decision_by,
-                )
-            )
-        return tuple(out)
 
 
 def plan(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .model import Channel, Interview, Kind, Person
+from . import safe
+from .model import Action, Channel, Interview, Kind, Person, TaskStatus
 
 
 def channel_for(note: Interview, kind: Kind, person: Person | None) -> Channel:
@@ -115,3 +116,27 @@ def action_text(kind: Kind, note: Interview, person: Person | None, extra: str =
         case Kind.TASK:
             return extra
     raise AssertionError(kind)  # pragma: no cover
+
+
+def task_words(action: Action, draft: str | None) -> str:
+    """The words of vaultfu's task line for an action: what to do, how, and its draft."""
+    parts = [safe.text(action.text)]
+    if action.channel.value != "none":
+        parts.append(action.channel.value)
+    if draft:
+        parts.append(f"[[#{draft}|draft]]")
+    return " · ".join(parts)
+
+
+def note_task_line(
+    action: Action, draft: str | None, closed: tuple[TaskStatus, dt.date] | None = None
+) -> str:
+    """The task line vaultfu writes into an interview note (`closed`: ticked or cancelled, on
+    a day, as the Tasks plugin marks it)."""
+    box, stamp = " ", ""
+    if closed is not None:
+        status, day = closed
+        box, emoji = ("x", "✅") if status is TaskStatus.DONE else ("-", "❌")
+        stamp = f" {emoji} {day.isoformat()}"
+    words = task_words(action, draft)
+    return f"- [{box}] {words} 📅 {action.due.isoformat()} 🆔 {action.id}{stamp}"

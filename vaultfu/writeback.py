@@ -12,7 +12,6 @@ from dataclasses import dataclass, field, replace
 
 import msgspec
 
-from . import safe
 from .body import parse_structure
 from .config import Config
 from .drafts import DraftError, draft_section, facts_hash, heading, linked_draft, stale
@@ -28,50 +27,12 @@ from .edits import (
     update_task_line,
 )
 from .front import find_frontmatter
-from .ids import user_task_id
+from .ids import ids_present, user_task_id
 from .memo import PlanMemo
-from .model import Action, Copies, Interview, Kind, Plan, Problem, Task, TaskStatus
+from .model import Action, Copies, Interview, Kind, Plan, Problem, TaskStatus
 from .notes import parse_text
 from .playbook import Shown, plan
-
-
-def task_words(action: Action, draft: str | None) -> str:
-    """The words of vaultfu's task line for an action: what to do, how, and its draft."""
-    parts = [safe.text(action.text)]
-    if action.channel.value != "none":
-        parts.append(action.channel.value)
-    if draft:
-        parts.append(f"[[#{draft}|draft]]")
-    return " · ".join(parts)
-
-
-def note_task_line(
-    action: Action, draft: str | None, closed: tuple[TaskStatus, dt.date] | None = None
-) -> str:
-    """The task line vaultfu writes into an interview note (`closed`: ticked or cancelled, on
-    a day, as the Tasks plugin marks it)."""
-    box, stamp = " ", ""
-    if closed is not None:
-        status, day = closed
-        box, emoji = ("x", "✅") if status is TaskStatus.DONE else ("-", "❌")
-        stamp = f" {emoji} {day.isoformat()}"
-    words = task_words(action, draft)
-    return f"- [{box}] {words} 📅 {action.due.isoformat()} 🆔 {action.id}{stamp}"
-
-
-_LOOSE_ID = re.compile(r"🆔\ufe0f? *(vf-[0-9a-f]{10})\b")
-
-
-def ids_present(tasks: Iterable[Task]) -> set[str]:
-    """The ids on task lines, also where a user's edit hid it from the Tasks plugin's reading
-    (text after a block id): such a line is still the task, and is never written twice."""
-    found = set()
-    for task in tasks:
-        if task.id:
-            found.add(task.id)
-        if "🆔" in task.description:
-            found.update(_LOOSE_ID.findall(task.description))
-    return found
+from .wording import note_task_line, task_words
 
 
 @dataclass(frozen=True)
