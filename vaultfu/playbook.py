@@ -228,8 +228,10 @@ class _Planner:
         )
 
     def once(self) -> None:
-        """Each id once: a line taken for a follow-up of one application (its company renamed)
-        can be the very line of another's (the note it was copied from), which keeps it."""
+        """Each id once. Two notes of one interview (a note duplicated, its date not yet
+        changed) plan the same follow-ups: the first note's count. A line taken for a follow-up
+        of one application (its company renamed) can be the very line of another's, which
+        keeps it."""
         if len({a.id for a in self.actions}) == len(self.actions):
             return
         kept: dict[str, Action] = {}
@@ -255,11 +257,6 @@ class _Planner:
             if not closed:
                 self.closed.discard(app.label)
         self.aliases = {}
-        planned = self.actions[start:]
-        if len({a.id for a in planned}) < len(planned):  # two notes of one interview (a note
-            # duplicated, its date not yet changed): each follow-up once, for the first note
-            once = {a.id: a for a in reversed(planned)}
-            self.actions[start:] = [a for a in planned if once[a.id] is a]
 
     def application(self, app: Application, offers: Offers, accepted: list[Application]) -> None:
         """Every action of one application."""
