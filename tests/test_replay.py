@@ -57,6 +57,17 @@ def scheduled(date: str) -> str:
     return waiting(date).replace("status: waiting", "status: scheduled")
 
 
+def thanked_then_checked(r: Replay, day: str) -> tuple[str, str]:
+    """ACME's interview of 10 Nov: its thank-you ticked that day, then on `day` its status
+    check written. Returns their ids."""
+    r.day("2026-11-10")
+    (thank,) = r.ids(ACME, "Email a thank-you")
+    r.tick_in_note(ACME, thank, "2026-11-10")
+    r.day(day)
+    (check,) = r.ids(ACME, "Follow up with")
+    return thank, check
+
+
 def test_1_a_moved_deadline_moves_the_task_line_and_its_draft(vault: Vault) -> None:
     vault.write(GLOBEX, offer(), raw=True)
     r = Replay(vault)
@@ -436,11 +447,7 @@ def test_13_a_renamed_company_keeps_its_lines(vault: Vault) -> None:
     check takes the new name, in its line and in its draft."""
     vault.write(ACME, waiting().replace("company: Acme Corp", 'company: "[[Acme Corp]]"'), raw=True)
     r = Replay(vault)
-    r.day("2026-11-10")
-    (thanks,) = r.ids(ACME, "thank-you")
-    r.tick_in_note(ACME, thanks, "2026-11-10")
-    r.day("2026-11-16")
-    (check,) = r.ids(ACME, "Follow up with")
+    thanks, check = thanked_then_checked(r, "2026-11-16")
     r.edit(ACME, '"[[Acme Corp]]"', '"[[Acme Corporation]]"')
     r.day("2026-11-16")
     text = vault.read(ACME)
@@ -529,11 +536,7 @@ def test_17_a_duplicated_note_plans_its_own_follow_ups(vault: Vault) -> None:
     copies, or, while a copy's date is not changed yet, that the two notes are one interview."""
     vault.write(ACME, waiting(), raw=True)
     r = Replay(vault)
-    r.day("2026-11-10")
-    (thank,) = r.ids(ACME, "Email a thank-you")
-    r.tick_in_note(ACME, thank, "2026-11-10")
-    r.day("2026-11-17")
-    (check,) = r.ids(ACME, "Follow up with")
+    thank, check = thanked_then_checked(r, "2026-11-17")
     template = vault.read(ACME)
     for old, new in (
         ("Acme Corp", "Globex"),
