@@ -105,7 +105,7 @@ def test_no_write_writes_nothing(vault: Vault) -> None:
     before = vault.snapshot()
     result = go(vault, write=False)
     assert not result.agenda_written and vault.snapshot() == before
-    assert "Email a thank-you" in result.region
+    assert "Email a thank-you" in result.region.decode()
 
 
 def test_a_broken_note_is_a_problem_and_the_rest_still_runs(vault: Vault) -> None:
@@ -198,4 +198,4 @@ def test_sample_vault_shows_every_kind(sample: Vault) -> None:
     states = {a.state(result.agenda.today).value for a in result.agenda.actions}
     assert states == {"overdue", "today", "upcoming"}
     assert result.agenda.waiting and result.agenda.problems
-    assert re.search(r"## Problems", result.region)
+    assert re.search(r"## Problems", result.region.decode())

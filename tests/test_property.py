@@ -23,7 +23,7 @@ from vaultfu.edits import (
 from vaultfu.front import find_frontmatter
 from vaultfu.model import Kind
 from vaultfu.notes import parse_text
-from vaultfu.writeback import Request, plan_notes
+from vaultfu.writeback import Request, agenda_ticks, plan_notes
 
 REL = "Interviews/n.md"
 TODAY = dt.date(2026, 11, 24)
@@ -253,3 +253,29 @@ def test_the_agenda_region_is_the_only_thing_rewritten(text: str, lines: list[st
         end = _marker_lines(text, END)[0]
         assert new.startswith(text[:start]) and new.endswith(text[end.end() :])
     assert region_of(new) is not None
+
+
+@settings(max_examples=1000, deadline=None)
+@given(agenda_notes(), st.lists(words, max_size=5), st.sampled_from(["", "📅 ✅ ❌ ⏳", "é\u2028"]))
+def test_the_agenda_spliced_as_bytes_is_the_text_spliced(
+    text: str, lines: list[str], more: str
+) -> None:
+    """The engine splices the agenda as UTF-8 bytes (a large one is never one long string):
+    the same bytes as splicing its text, the same region read, the same damage refused."""
+    text = text.replace("user", f"user {more}")
+    region = "\n".join(f"- [ ] {more} {w} 🆔 vf-{i:010x}" for i, w in enumerate(lines))
+    try:
+        new = replace_region(text, region)
+    except RegionError as exc:
+        with pytest.raises(RegionError) as raised:
+            replace_region(text.encode(), region.encode())
+        assert raised.value.line == exc.line and str(raised.value) == str(exc)
+        return
+    assert replace_region(text.encode(), region.encode()) == new.encode()
+    found = region_of(text)
+    assert region_of(text.encode()) == (None if found is None else found.encode())
+    today = dt.date(2026, 11, 23)
+    ticked = new.replace("- [ ]", "- [x]")
+    assert agenda_ticks(ticked.encode(), "Agenda.md", today) == agenda_ticks(
+        ticked, "Agenda.md", today
+    )

@@ -54,6 +54,21 @@ def render_region(
     agenda: Agenda, link: Callable[[str], str], chart: str = "", dates: bool = False
 ) -> str:
     """The Markdown between the agenda's markers: same agenda, same bytes."""
+    return "\n".join(region_lines(agenda, link, chart, dates))
+
+
+def region_bytes(
+    agenda: Agenda, link: Callable[[str], str], chart: str = "", dates: bool = False
+) -> bytes:
+    """`render_region` as UTF-8, line by line: never one long string (a 75,000-line region
+    with emoji would be a 46 MB one)."""
+    return b"\n".join(line.encode("utf-8") for line in region_lines(agenda, link, chart, dates))
+
+
+def region_lines(
+    agenda: Agenda, link: Callable[[str], str], chart: str = "", dates: bool = False
+) -> list[str]:
+    """The lines of the region."""
     today = agenda.today
     groups: dict[str, list[Action]] = {name: [] for name in SECTIONS}
     for action in agenda.actions:
@@ -100,7 +115,7 @@ def render_region(
             path = p.path.replace("%%", "% %")
             where = f"`{path}` line {p.line}" if p.line else f"`{path}`"
             lines.append(f"- {where}: {safe.text(p.message)}")
-    return "\n".join(lines)
+    return lines
 
 
 def action_json(action: Action, today: dt.date) -> dict[str, Any]:

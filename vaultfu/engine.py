@@ -16,12 +16,12 @@ from pathlib import Path
 from msgspec.structs import replace
 
 from . import settled, vault
-from .agenda import render_region, shown_dues
+from .agenda import region_bytes, shown_dues
 from .config import Config
 from .drafts import heading
 from .edits import LineError, RegionError, region_of, replace_region
 from .errors import NoteError, Refused, WriteConflict
-from .front import BOM, decode
+from .front import BOM_BYTES, checked, decode
 from .ids import ids_present
 from .inbox import recent
 from .index import Index, Loaded, load, resolve_people
@@ -92,7 +92,7 @@ def prepare(
     day = today or config.today or clock
     problems = [*loaded.problems, *request.problems]
     agenda_snap: vault.Snapshot | None = None
-    agenda_text = None
+    agenda_data = None  # its bytes, checked, without a BOM: spliced as bytes (see replace_region)
     try:
         agenda_snap = vault.read(root, config.agenda, limit=MAX_AGENDA_BYTES)
         if agenda_snap.size > MAX_AGENDA_BYTES:
@@ -100,7 +100,7 @@ def prepare(
             message = f"is {size}, too large for an agenda note; vaultfu leaves it alone"
             raise NoteError(config.agenda, None, message)
         if agenda_snap.data is not None:
-            agenda_text = decode(agenda_snap.data, config.agenda)
+            agenda_data = checked(agenda_snap.data, config.agenda)
     except NoteError as exc:
         problems.append(Problem(exc.path, exc.line, exc.message))
         agenda_snap = None
@@ -108,7 +108,7 @@ def prepare(
         problems.append(Problem(config.agenda, None, f"cannot be the agenda: {exc.strerror}"))
         agenda_snap = None
 
-    ticks = agenda_ticks(agenda_text, config.agenda, day)
+    ticks = agenda_ticks(agenda_data, config.agenda, day)
     ticks.update({i: (TaskStatus.DONE, on) for i, on in request.done.items()})
     sources = dict(loaded.sources)
     # An application one of whose notes does not read (and is not planned as it last read, see
@@ -137,7 +137,7 @@ def prepare(
         if ident in unwritten:
             return None
         if dues is None:
-            dues = shown_dues(region_of(agenda_text or "") or "")
+            dues = shown_dues(decode(region_of(agenda_data or b"") or b"", config.agenda))
         return dues.get(ident)
 
     planned = plan_notes(
@@ -167,20 +167,19 @@ def prepare(
         held=planned.held,
         replies=recent(loaded.interviews, day),
     )
-    region = ""  # the agenda alone (edits=False) is printed, never written: nothing to render
+    region = b""  # the agenda alone (edits=False) is printed, never written: nothing to render
     if edits:
         chart = mermaid(compute(loaded.interviews, closed=second.closed))
         shown = replace(agenda, problems=sorted_problems(problems))
-        region = render_region(shown, loaded.link_for, chart, config.agenda_dates)
+        region = region_bytes(shown, loaded.link_for, chart, config.agenda_dates)
     writes = [
         Write(rel, sources[rel].snapshot.data or b"", sources[rel].encode(new))
         for rel, new in sorted(changes.items())
     ]
     if agenda_snap is not None and edits:
         try:
-            new_agenda = replace_region(agenda_text or "", region)
-            bom = BOM if (agenda_snap.data or b"").startswith(BOM.encode()) else ""
-            after = (bom + new_agenda).encode("utf-8")
+            bom = BOM_BYTES if (agenda_snap.data or b"").startswith(BOM_BYTES) else b""
+            after = bom + replace_region(agenda_data or b"", region)
             if after != agenda_snap.data:
                 writes.append(Write(config.agenda, agenda_snap.data or b"", after))
         except RegionError as exc:
@@ -331,26 +330,27 @@ def _write_one(prepared: Prepared, w: Write, attempts: int = 3) -> bool:
             snap = vault.read(root, w.rel)
             if snap.data is None and not is_agenda:
                 raise NoteError(w.rel, None, "was removed while vaultfu was working") from None
-            text = decode(snap.data or b"", w.rel)
-            bom = BOM if (snap.data or b"").startswith(BOM.encode()) else ""
+            bom = BOM_BYTES if (snap.data or b"").startswith(BOM_BYTES) else b""
             if is_agenda:
-                now = agenda_ticks(text, w.rel, prepared.result.agenda.today)
+                now_data = checked(snap.data or b"", w.rel)
+                now = agenda_ticks(now_data, w.rel, prepared.result.agenda.today)
                 planned = {i: status for i, (status, _) in prepared.wanted.ticks.items()}
                 if any(planned.get(i) is not status for i, (status, _) in now.items()):
                     raise AgendaTicked(w.rel) from None  # a new tick: plan the run again
                 try:
-                    new = replace_region(text, prepared.result.region)
+                    data = bom + replace_region(now_data, prepared.result.region)
                 except RegionError as exc:
                     raise NoteError(w.rel, exc.line, str(exc)) from None
-            else:
-                try:
-                    new = edit_note(text, w.rel, config, wanted)
-                    trouble = check_edit(text, new, w.rel, config, wanted)
-                except LineError as exc:
-                    new, trouble = text, str(exc)
-                if trouble:
-                    raise NoteError(w.rel, None, trouble) from None
-            data = (bom + new).encode("utf-8")
+                continue
+            text = decode(snap.data or b"", w.rel)
+            try:
+                new = edit_note(text, w.rel, config, wanted)
+                trouble = check_edit(text, new, w.rel, config, wanted)
+            except LineError as exc:
+                new, trouble = text, str(exc)
+            if trouble:
+                raise NoteError(w.rel, None, trouble) from None
+            data = bom + new.encode("utf-8")
         except Refused as exc:
             raise NoteError(w.rel, None, str(exc).split(": ", 1)[1]) from None
         except OSError as exc:

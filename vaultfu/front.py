@@ -11,6 +11,7 @@ import msgspec
 from .errors import NoteError
 
 BOM = "\ufeff"
+BOM_BYTES = BOM.encode("utf-8")
 
 # ---------------------------------------------------------------------------------------------
 # YAML 1.2 core, as Obsidian reads it, on PyYAML's C parser (imported on the first note that has
@@ -122,6 +123,22 @@ def decode(data: bytes, path: str) -> str:
         line = data[: exc.start].count(b"\n") + 1
         raise NoteError(path, line, "is not UTF-8 text; vaultfu leaves it alone") from None
     return text[1:] if text.startswith(BOM) else text
+
+
+def checked(data: bytes, path: str) -> bytes:
+    """UTF-8 bytes checked as `decode` checks them, without the BOM, for a large note vaultfu
+    splices as bytes (the agenda): read a megabyte at a time, it is never one long string."""
+    import codecs
+
+    step = 1 << 20
+    reader = codecs.getincrementaldecoder("utf-8")()
+    try:
+        for at in range(0, len(data), step):
+            reader.decode(data[at : at + step])
+        reader.decode(b"", final=True)
+    except UnicodeDecodeError:
+        decode(data, path)  # raises the NoteError that names the line
+    return data[3:] if data.startswith(BOM_BYTES) else data
 
 
 def find_frontmatter(text: str) -> Block | None:

@@ -78,7 +78,7 @@ class State(Enum):
     UPCOMING = "upcoming"
 
 
-class Person(msgspec.Struct, frozen=True):
+class Person(msgspec.Struct, frozen=True, omit_defaults=True):
     name: str
     email: str | None = None
     phone: str | None = None
@@ -92,7 +92,7 @@ class Person(msgspec.Struct, frozen=True):
         return self.name.split()[0] if self.name.split() else self.name
 
 
-class Task(msgspec.Struct, frozen=True):
+class Task(msgspec.Struct, frozen=True, omit_defaults=True):
     """One Obsidian-Tasks-style checklist line."""
 
     line: int  # 1-based line in the file
@@ -111,7 +111,7 @@ class Task(msgspec.Struct, frozen=True):
         return self.id is not None and self.id.startswith("vf-")
 
 
-class DraftMark(msgspec.Struct, frozen=True):
+class DraftMark(msgspec.Struct, frozen=True, omit_defaults=True):
     """A draft section vaultfu wrote, found by the mark it keeps on the section's last line."""
 
     id: str  # the follow-up's id
@@ -141,7 +141,7 @@ class Heard(Enum):
         return {"offer": "an offer", "rejected": "a rejection"}.get(self.value, "another round")
 
 
-class MailLine(msgspec.Struct, frozen=True):
+class MailLine(msgspec.Struct, frozen=True, omit_defaults=True):
     """A line vaultfu wrote from the mailbox into a note's `## Follow-ups`: a date, who,
     the subject (never the body), and its mark (`%% vaultfu mail HASH WORD %%`)."""
 
@@ -153,7 +153,7 @@ class MailLine(msgspec.Struct, frozen=True):
     line: int
 
 
-class Reply(msgspec.Struct, frozen=True):
+class Reply(msgspec.Struct, frozen=True, omit_defaults=True):
     """A message from them on the agenda, with the command that records what it says."""
 
     note: str
@@ -162,7 +162,7 @@ class Reply(msgspec.Struct, frozen=True):
     command: str  # `vaultfu set …` when it reads like a decision the note does not have yet
 
 
-class Problem(msgspec.Struct, frozen=True):
+class Problem(msgspec.Struct, frozen=True, omit_defaults=True):
     path: str
     line: int | None
     message: str
@@ -175,7 +175,7 @@ class Problem(msgspec.Struct, frozen=True):
         return f"{where}: {self.message}"
 
 
-class Interview(msgspec.Struct, frozen=True):
+class Interview(msgspec.Struct, frozen=True, omit_defaults=True):
     """The facts of one interview note, validated."""
 
     path: str  # relative to the vault, with "/"
@@ -227,7 +227,7 @@ def application_key(company: str, role: str, application: str | None) -> str:
     return f"{company.strip().casefold()}|{role.strip().casefold()}"
 
 
-class Application(msgspec.Struct, frozen=True):
+class Application(msgspec.Struct, frozen=True, omit_defaults=True):
     key: str
     notes: tuple[Interview, ...]  # sorted by date, oldest first
 
@@ -263,7 +263,7 @@ def group_applications(interviews: Iterable[Interview]) -> tuple[Application, ..
     )
 
 
-class Action(msgspec.Struct, frozen=True):
+class Action(msgspec.Struct, frozen=True, omit_defaults=True):
     id: str
     kind: Kind
     note: str  # path of the note it belongs to
@@ -289,7 +289,7 @@ class Action(msgspec.Struct, frozen=True):
         return max(0, (today - self.due).days)
 
 
-class Waiting(msgspec.Struct, frozen=True):
+class Waiting(msgspec.Struct, frozen=True, omit_defaults=True):
     application: str
     note: str
     company: str
@@ -300,7 +300,7 @@ class Waiting(msgspec.Struct, frozen=True):
 Copies = frozenset[tuple[str, str]]  # (a note's path, the id of a line there that is a copy)
 
 
-class Plan(msgspec.Struct, frozen=True):
+class Plan(msgspec.Struct, frozen=True, omit_defaults=True):
     """What the playbook asks for (see `playbook.plan`)."""
 
     actions: tuple[Action, ...]  # everything that applies, done or open, sorted
@@ -313,7 +313,7 @@ class Plan(msgspec.Struct, frozen=True):
         return tuple(a for a in self.actions if a.done is None)
 
 
-class Agenda(msgspec.Struct, frozen=True):
+class Agenda(msgspec.Struct, frozen=True, omit_defaults=True):
     today: dt.date
     actions: tuple[Action, ...]  # open actions, sorted by due date
     waiting: tuple[Waiting, ...]
@@ -326,7 +326,7 @@ class Agenda(msgspec.Struct, frozen=True):
 # What a run did
 
 
-class Write(msgspec.Struct, frozen=True):
+class Write(msgspec.Struct, frozen=True, omit_defaults=True):
     rel: str
     before: bytes
     after: bytes
@@ -339,10 +339,10 @@ class Write(msgspec.Struct, frozen=True):
         return "".join(difflib.unified_diff(old, new, f"a/{self.rel}", f"b/{self.rel}"))
 
 
-class RunResult(msgspec.Struct, frozen=True):
+class RunResult(msgspec.Struct, frozen=True, omit_defaults=True):
     agenda: Agenda
     agenda_path: str
-    region: str
+    region: bytes  # the agenda region written, as UTF-8
     pinned: bool  # the day came from `.vaultfu.toml`
     writes: tuple[Write, ...]  # planned writes (all of them, written or not)
     written: tuple[str, ...]  # what was really written

@@ -47,7 +47,7 @@ class Source:
 PersonData = dict[str, str] | None
 
 
-class Entry(msgspec.Struct, frozen=True):
+class Entry(msgspec.Struct, frozen=True, omit_defaults=True):
     """What one note said when it was last read: kept so that unchanged notes are not read
     again (the watcher, the periodic rescan)."""
 

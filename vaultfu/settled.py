@@ -31,7 +31,7 @@ Key = tuple[int, int]
 Inputs = tuple[tuple[str, Key | None], ...]
 
 
-class Scanned(msgspec.Struct, frozen=True):
+class Scanned(msgspec.Struct, frozen=True, omit_defaults=True):
     """One scan of the vault, taken once per run and shared by the check and the index."""
 
     root: Path
@@ -43,7 +43,7 @@ class Scanned(msgspec.Struct, frozen=True):
     inputs: Inputs  # taken before any of them was read
 
 
-class Head(msgspec.Struct, frozen=True):
+class Head(msgspec.Struct, frozen=True, omit_defaults=True):
     """What a record was made from: read first, and the agenda only when it all matches."""
 
     key: str
@@ -51,7 +51,7 @@ class Head(msgspec.Struct, frozen=True):
     notes: list[tuple[str, Key]]
 
 
-class Record(msgspec.Struct, frozen=True):
+class Record(msgspec.Struct, frozen=True, omit_defaults=True):
     key: str
     inputs: Inputs
     notes: list[tuple[str, Key]]
@@ -105,7 +105,7 @@ def _answer(scanned: Scanned, found: tuple[bytes, int]) -> RunResult | None:
         record = cache.loads(data, Record)
     except (ValueError, TypeError):
         return None
-    return RunResult(record.agenda, record.agenda_path, "", record.pinned, (), ())
+    return RunResult(record.agenda, record.agenda_path, b"", record.pinned, (), ())
 
 
 def remember(scanned: Scanned, result: RunResult, read: Mapping[str, Key]) -> None:

@@ -26,7 +26,7 @@ from .edits import (
     set_task_mark,
     update_task_line,
 )
-from .front import find_frontmatter
+from .front import decode, find_frontmatter
 from .ids import ids_present, user_task_id
 from .memo import PlanMemo
 from .model import Action, Copies, Interview, Kind, Plan, Problem, TaskStatus
@@ -271,13 +271,22 @@ Ticks = dict[str, tuple[TaskStatus, dt.date]]
 
 
 _TICKED = re.compile(r"\[[xX\-]\]")
+_TICKED_BYTES = re.compile(rb"\[[xX\-]\]")
 
 
-def agenda_ticks(text: str | None, rel: str, today: dt.date) -> Ticks:
-    """Boxes the user ticked (or cancelled) inside the agenda's region."""
-    region = region_of(text or "")
-    if not region or not _TICKED.search(region):  # vaultfu writes only open boxes there
-        return {}
+def agenda_ticks(text: str | bytes | None, rel: str, today: dt.date) -> Ticks:
+    """Boxes the user ticked (or cancelled) inside the agenda's region (its text, or its
+    UTF-8 bytes checked and without a BOM: the region is decoded only when a box is ticked)."""
+    if isinstance(text, bytes):
+        found = region_of(text)
+        if not found or not _TICKED_BYTES.search(found):
+            return {}
+        region = decode(found, rel)
+    else:
+        text_region = region_of(text or "")
+        if not text_region or not _TICKED.search(text_region):  # vaultfu writes open boxes only
+            return {}
+        region = text_region
     ticks: Ticks = {}
     for task in parse_structure(region, 1, rel).tasks:
         if task.id and task.status is not TaskStatus.OPEN:  # dated as the Tasks plugin dated it

@@ -64,7 +64,7 @@ def echo_json(data: object) -> None:
     else:
         from ..cache import dumps
 
-        click.echo(dumps(data).decode("utf-8"))
+        click.echo(dumps(data))  # bytes, to the binary stream: never decoded into a string
 
 
 def _fail(exc: VaultfuError) -> NoReturn:
