@@ -111,9 +111,11 @@ def test_plain_bodies_are_read_line_by_line_and_agree(
 @settings(max_examples=3000, deadline=None)
 @given(st.text(alphabet="-*+1.)[] x\t>\r\nab", max_size=40))
 def test_the_lines_tried_are_every_line_that_may_open_a_task(body: str) -> None:
-    """`_task_starts` looks only at lines that hold a `[`, each once: it must find exactly the
-    line starts (after `\\n` or `\\r`) where a task line may open, found one by one."""
-    from vaultfu.body import _MAYBE_TASK, _task_starts
+    """`_task_lines` looks only at lines that hold a `[`, each once: it must find exactly the
+    lines (from after `\\n` or `\\r` to the next) where a task line may open, found one by one."""
+    from vaultfu.body import _MAYBE_TASK, _task_lines
 
     starts = [0] + [i + 1 for i, c in enumerate(body) if c in "\r\n"]
-    assert list(_task_starts(body)) == [s for s in starts if _MAYBE_TASK.match(body, s)]
+    ends = [i for i, c in enumerate(body) if c in "\r\n"] + [len(body)]
+    lines = [(s, e) for s, e in zip(starts, ends, strict=True) if _MAYBE_TASK.match(body, s)]
+    assert list(_task_lines(body)) == lines

@@ -69,7 +69,7 @@ _FIELDS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 # The characters one of which a field's match must hold (its emoji; `#` for a tag): a field none
 # of whose characters is on the line cannot match there, and its pattern is not tried.
 _NEEDS = {name: frozenset(symbols.split("|")) for name, symbols, _ in _FIELD_SYMBOLS}
-_SYMBOLS = re.compile("|".join(sorted({s for n in _NEEDS.values() for s in n})))
+_SYMBOLS = tuple(sorted({s for n in _NEEDS.values() for s in n}))
 _BLOCK_LINK = re.compile(r" \^[a-zA-Z0-9-]+\Z")
 _DATES = {"done", "cancelled", "due", "scheduled", "start"}
 
@@ -89,19 +89,21 @@ def split_task(rest: str) -> TaskText:
     end = len(rest.rstrip())
     fields: dict[str, tuple[str, int, int]] = {}
     tags: list[tuple[int, int]] = []
-    link = _BLOCK_LINK.search(rest, 0, end)
+    link = _BLOCK_LINK.search(rest, 0, end) if "^" in rest else None
     if link:
         fields["block_link"] = (link.group(0).strip(), link.start() + 1, link.end())
         end = len(rest[: link.start()].rstrip())
-    present = set(_SYMBOLS.findall(rest))
+    present = {symbol for symbol in _SYMBOLS if symbol in rest}
     tried = [(n, p, _NEEDS[n] & present) for n, p in _FIELDS if not _NEEDS[n].isdisjoint(present)]
-    for _ in range(21):  # the plugin's own bound on the passes
+    for _ in range(21 if tried else 0):  # the plugin's own bound on the passes
         matched = False
         for name, pattern, symbols in tried:
             # a field's match starts at one of its symbols, which its value cannot hold: at the
             # last of them before `end`, the only place a search from the start could find it
-            at = max(rest.rfind(symbol, 0, end) for symbol in symbols)
-            found = pattern.search(rest, at, end) if at != -1 else None
+            at = -1
+            for symbol in symbols:
+                at = max(at, rest.rfind(symbol, 0, end))
+            found = pattern.match(rest, at, end) if at != -1 else None
             if not found:
                 continue
             matched = True
@@ -192,23 +194,25 @@ def parse_structure(body: str, body_line: int, path: str) -> Structure:
 _MAYBE_TASK = re.compile(r"[ \t>]*+(?:(?:[-*+]|\d{1,9}[.)])[ \t]++[ \t>]*+)++\[[^\r\n]\]")
 
 
-def _task_starts(body: str) -> Iterator[int]:
-    """Where each line that may open a task starts. Such a line holds a `[`, so only the lines
-    of the body's `[`s are tried: a regex search for a line start that matches tries every line
-    break, several times slower on a long note."""
-    return (start for start in _lines_holding(body, "[") if _MAYBE_TASK.match(body, start))
+def _task_lines(body: str) -> Iterator[tuple[int, int]]:
+    """Where each line that may open a task starts and ends. Such a line holds a `[`, so only
+    the lines of the body's `[`s are tried: a regex search for a line start that matches tries
+    every line break, several times slower on a long note."""
+    return (line for line in _lines_holding(body, "[") if _MAYBE_TASK.match(body, *line))
 
 
-def _lines_holding(body: str, needle: str) -> Iterator[int]:
-    """Where each line that holds `needle` starts (after `\n` or `\r`), each line once."""
+def _lines_holding(body: str, needle: str) -> Iterator[tuple[int, int]]:
+    """Where each line that holds `needle` starts (after `\n` or `\r`) and ends (at its line
+    break, or the end of the body), each line once."""
     at = body.find(needle)
     done = 0  # the line break that ends the last line found
     while at != -1:
-        yield _line_start(body, at, done)
-        end = _ONE_BREAK.search(body, at)
-        if end is None:
+        found = _ONE_BREAK.search(body, at)
+        end = found.start() if found else len(body)
+        yield _line_start(body, at, done), end
+        if found is None:
             return
-        done = end.start()
+        done = end
         at = body.find(needle, done)
 
 
@@ -248,7 +252,7 @@ def find_tasks(body: str, body_line: int, path: str) -> Structure:
     could hide or make one but code fences at the margin, is read line by line (what
     markdown-it-py finds, at a fraction of the cost; a property test holds the two to the same
     answer). Anything else is given to markdown-it-py."""
-    if next(_task_starts(body), None) is None:
+    if next(_task_lines(body), None) is None:
         return Structure((), (), ())
     found = _by_line(body, body_line, path)
     return found if found is not None else parse_structure(body, body_line, path)
@@ -293,11 +297,11 @@ def _candidates(body: str, fenced: bool) -> Iterator[tuple[int, str]]:
     """The lines that may open a task and, when `fenced`, those that hold a fence's backticks
     or tildes, with where each starts: every line the line reader must look at (the others it
     would pass over), without splitting the body into lines."""
-    starts: Iterable[int] = _task_starts(body)
+    lines: Iterable[tuple[int, int]] = _task_lines(body)
     if fenced:
-        starts = sorted({*starts, *_lines_holding(body, "```"), *_lines_holding(body, "~~~")})
-    for start in starts:
-        yield start, body[start : _line_end(body, start)]
+        lines = sorted({*lines, *_lines_holding(body, "```"), *_lines_holding(body, "~~~")})
+    for start, end in lines:
+        yield start, body[start:end]
 
 
 # ---------------------------------------------------------------------------------------------
