@@ -71,6 +71,30 @@ def test_keeps_bom_and_crlf_of_the_agenda(vault: Vault) -> None:
     assert b"\n" not in data.replace(b"\r\n", b"")
 
 
+def test_an_agenda_of_a_bom_alone_gets_its_region_after_it(vault: Vault) -> None:
+    vault.write("Interviews/acme.md", ACME)
+    (vault.root / "Agenda.md").write_bytes("\ufeff".encode())
+    go(vault)
+    data = (vault.root / "Agenda.md").read_bytes()
+    assert data.startswith(("\ufeff" + BEGIN + "\n").encode()) and data.endswith(b"%%\n")
+
+
+def test_an_agenda_that_is_not_utf8_is_refused_with_its_line_and_left_alone(
+    vault: Vault,
+) -> None:
+    """The agenda is checked a megabyte at a time (it is spliced as bytes): a Latin-1 byte
+    past the first megabyte is found, named by its line, and nothing is written over it."""
+    vault.write("Interviews/acme.md", ACME)
+    filler = "- 📅 a line of my own\n" * 60_000  # 1.6 MB of UTF-8
+    data = filler.encode() + "caf\xe9\n".encode("latin-1") + f"{BEGIN}\n{END}\n".encode()
+    (vault.root / "Agenda.md").write_bytes(data)
+    result = go(vault)
+    assert not result.agenda_written
+    assert (vault.root / "Agenda.md").read_bytes() == data
+    problem = next(p for p in result.agenda.problems if p.path == "Agenda.md")
+    assert problem.line == 60_001 and "not UTF-8" in problem.message
+
+
 def test_damaged_markers_are_refused_and_the_note_left_alone(vault: Vault) -> None:
     vault.write("Interviews/acme.md", ACME)
     damaged = f"# Mine\n{BEGIN}\nhalf a region, no end\n"

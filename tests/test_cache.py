@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import signal
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -300,6 +301,30 @@ def test_a_child_that_dies_has_its_share_read_by_the_parent(
     monkeypatch.setattr(reading, "_read_share", lambda *a: b"\xc1 not msgpack")
     serial, forked = _serial_and_forked(sample)
     assert forked == serial
+
+
+@pytest.mark.parametrize("memory_file", [True, False])
+def test_the_children_answer_in_files_that_are_closed_after(
+    sample: Vault, monkeypatch: pytest.MonkeyPatch, memory_file: bool
+) -> None:
+    """Each child leaves its answer in a file of its own (a memory file where the system has
+    one, else an unlinked temporary file): the same entries either way, and no file is left
+    open (or on disk) once they are read."""
+    from vaultfu import reading
+
+    _many_kinds(sample)
+    monkeypatch.setattr(reading, "_cores", lambda: 3)  # two children, even on one core
+    if not memory_file:
+        monkeypatch.delattr(os, "memfd_create", raising=False)
+    temp = Path(tempfile.gettempdir())
+    before_temp = set(temp.glob("vaultfu-share-*"))
+    before = set(os.listdir("/proc/self/fd"))
+    serial, forked = _serial_and_forked(sample)
+    assert {r: replace(e, source=None) for r, e in forked.items()} == {
+        r: replace(e, source=None) for r, e in serial.items()
+    }
+    assert set(os.listdir("/proc/self/fd")) == before
+    assert set(temp.glob("vaultfu-share-*")) == before_temp
 
 
 def test_an_interrupted_read_leaves_no_child_behind(
