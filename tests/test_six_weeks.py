@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 
 from .conftest import Vault
 from .replay import Replay, tasks_of
@@ -91,4 +92,7 @@ def test_six_weeks_of_a_job_search(vault: Vault) -> None:
     assert len(answered) == 1 and answered[0].status.value == "x", vault.read(notes["Globex"])
     stats = json.loads(r.run("stats", "--json"))
     assert stats["applications"]["accepted"] == 1
+    # the agenda's pie counts the applications as `vaultfu stats` does (withdrawn ones closed)
+    pie = re.findall(r'^    "([a-z-]+)" : (\d+)$', vault.read("Agenda.md"), re.MULTILINE)
+    assert {k: int(n) for k, n in pie} == stats["applications"] and len(pie) >= 2
     assert done > 40

@@ -29,7 +29,7 @@ from .memo import PlanMemo
 from .model import Action, Agenda, Problem, RunResult, TaskStatus, Write
 from .reading import Progress, Source
 from .settled import Scanned
-from .stats import compute, mermaid
+from .stats import mermaid
 from .writeback import (
     Request,
     Wanted,
@@ -169,7 +169,7 @@ def prepare(
     )
     region = b""  # the agenda alone (edits=False) is printed, never written: nothing to render
     if edits:
-        chart = mermaid(compute(loaded.interviews, closed=second.closed))
+        chart = mermaid(loaded.interviews, closed=second.closed)
         shown = replace(agenda, problems=sorted_problems(problems))
         region = region_bytes(shown, loaded.link_for, chart, config.agenda_dates)
     writes = [

@@ -9,7 +9,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .model import Interview, Status, TaskStatus, group_applications
+from .model import Application, Interview, Status, TaskStatus, group_applications
 
 
 @dataclass(frozen=True)
@@ -34,9 +34,6 @@ def compute(interviews: Sequence[Interview], closed: Collection[str] = ()) -> St
     """The figures; `closed` names the applications the user closed by ticking "move on",
     which count as closed whatever their notes' status still says."""
     apps = group_applications(interviews)
-    by_status = Counter(
-        Status.CLOSED.value if app.label in closed else app.latest.status.value for app in apps
-    )
     weeks: Counter[str] = Counter()
     for note in interviews:
         if note.day:
@@ -53,9 +50,8 @@ def compute(interviews: Sequence[Interview], closed: Collection[str] = ()) -> St
             if task.is_vaultfu and task.status is TaskStatus.DONE:
                 done += 1
                 on_time += bool(task.done and task.due and task.done <= task.due)
-    order = [s.value for s in Status]
     return Stats(
-        by_status={s: by_status[s] for s in order if by_status[s]},
+        by_status=_by_status(apps, closed),
         per_week=dict(sorted(weeks.items())),
         response_days={c: round(sum(d) / len(d)) for c, d in sorted(answers.items())},
         done=done,
@@ -63,12 +59,21 @@ def compute(interviews: Sequence[Interview], closed: Collection[str] = ()) -> St
     )
 
 
-def mermaid(stats: Stats) -> str:
-    """A pie of the pipeline, as a Mermaid block (Obsidian and GitHub draw it)."""
-    if not stats.by_status:
+def _by_status(apps: Sequence[Application], closed: Collection[str]) -> dict[str, int]:
+    found = Counter(
+        Status.CLOSED.value if app.label in closed else app.latest.status.value for app in apps
+    )
+    return {s.value: found[s.value] for s in Status if found[s.value]}
+
+
+def mermaid(interviews: Sequence[Interview], closed: Collection[str] = ()) -> str:
+    """A pie of the applications by status, as a Mermaid block (Obsidian and GitHub draw it):
+    the agenda's chart, counted alone (not the rest of `compute`)."""
+    by_status = _by_status(group_applications(interviews), closed)
+    if not by_status:
         return ""
     lines = ["```mermaid", "pie title Applications by status"]
-    lines += [f'    "{status}" : {count}' for status, count in stats.by_status.items()]
+    lines += [f'    "{status}" : {count}' for status, count in by_status.items()]
     lines.append("```")
     return "\n".join(lines)
 
