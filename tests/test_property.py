@@ -21,7 +21,7 @@ from vaultfu.edits import (
     replace_region,
 )
 from vaultfu.front import find_frontmatter
-from vaultfu.model import Kind
+from vaultfu.model import Kind, TaskStatus
 from vaultfu.notes import parse_text
 from vaultfu.writeback import Request, agenda_ticks, plan_notes
 
@@ -275,7 +275,6 @@ def test_the_agenda_spliced_as_bytes_is_the_text_spliced(
     found = region_of(text)
     assert region_of(text.encode()) == (None if found is None else found.encode())
     today = dt.date(2026, 11, 23)
-    ticked = new.replace("- [ ]", "- [x]")
-    assert agenda_ticks(ticked.encode(), "Agenda.md", today) == agenda_ticks(
-        ticked, "Agenda.md", today
-    )
+    ticked = new.replace("- [ ]", "- [x]").encode()  # every line of the region ticked
+    done = {f"vf-{i:010x}": (TaskStatus.DONE, today) for i in range(len(lines))}
+    assert agenda_ticks(ticked, "Agenda.md", today) == done

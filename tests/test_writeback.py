@@ -153,7 +153,7 @@ def test_agenda_ticks_are_read_from_the_region_only() -> None:
         f"{END}\n"
     )
     day = dt.date(2026, 11, 21)
-    assert agenda_ticks(agenda, "Agenda.md", day) == {
+    assert agenda_ticks(agenda.encode(), "Agenda.md", day) == {
         THANKS: (TaskStatus.DONE, day),
         "vf-1111111111": (TaskStatus.CANCELLED, day),
     }

@@ -50,18 +50,11 @@ def task_line(action: Action, today: dt.date, link: str, dates: bool = False) ->
     return f"- [ ] {' · '.join([*parts, f'due {action.due.isoformat()}'])} 🆔 {action.id}"
 
 
-def render_region(
-    agenda: Agenda, link: Callable[[str], str], chart: str = "", dates: bool = False
-) -> str:
-    """The Markdown between the agenda's markers: same agenda, same bytes."""
-    return "\n".join(region_lines(agenda, link, chart, dates))
-
-
 def region_bytes(
     agenda: Agenda, link: Callable[[str], str], chart: str = "", dates: bool = False
 ) -> bytes:
-    """`render_region` as UTF-8, line by line: never one long string (a 75,000-line region
-    with emoji would be a 46 MB one)."""
+    """The Markdown between the agenda's markers, as UTF-8: same agenda, same bytes. Encoded
+    line by line, never one long string (a 75,000-line region with emoji would be 46 MB)."""
     return b"\n".join(line.encode("utf-8") for line in region_lines(agenda, link, chart, dates))
 
 

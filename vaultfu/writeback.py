@@ -270,23 +270,16 @@ class Request:
 Ticks = dict[str, tuple[TaskStatus, dt.date]]
 
 
-_TICKED = re.compile(r"\[[xX\-]\]")
-_TICKED_BYTES = re.compile(rb"\[[xX\-]\]")
+_TICKED = re.compile(rb"\[[xX\-]\]")
 
 
-def agenda_ticks(text: str | bytes | None, rel: str, today: dt.date) -> Ticks:
-    """Boxes the user ticked (or cancelled) inside the agenda's region (its text, or its
-    UTF-8 bytes checked and without a BOM: the region is decoded only when a box is ticked)."""
-    if isinstance(text, bytes):
-        found = region_of(text)
-        if not found or not _TICKED_BYTES.search(found):
-            return {}
-        region = decode(found, rel)
-    else:
-        text_region = region_of(text or "")
-        if not text_region or not _TICKED.search(text_region):  # vaultfu writes open boxes only
-            return {}
-        region = text_region
+def agenda_ticks(data: bytes | None, rel: str, today: dt.date) -> Ticks:
+    """Boxes the user ticked (or cancelled) inside the agenda's region, from the agenda's UTF-8
+    bytes (checked, without a BOM): the region is decoded only when a box in it is ticked."""
+    found = region_of(data or b"")
+    if not found or not _TICKED.search(found):  # vaultfu writes only open boxes there
+        return {}
+    region = decode(found, rel)
     ticks: Ticks = {}
     for task in parse_structure(region, 1, rel).tasks:
         if task.id and task.status is not TaskStatus.OPEN:  # dated as the Tasks plugin dated it
