@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -70,6 +71,8 @@ EDIT = st.one_of(
     ),
     st.tuples(st.just("agenda"), st.integers(0, 9)),
     st.tuples(st.just("text"), st.sampled_from(sorted(NOTES))),
+    # Obsidian's properties panel writing the whole frontmatter anew (block lists, its quoting)
+    st.tuples(st.just("reformat"), st.sampled_from(sorted(NOTES))),
     # the interview's time or day corrected (by hours); the company renamed
     st.tuples(st.just("when"), st.sampled_from(sorted(NOTES)), st.sampled_from([-26, -1, 2, 49])),
     st.tuples(st.just("rename"), st.sampled_from(sorted(NOTES))),
@@ -238,6 +241,13 @@ def apply(r: Replay, step: tuple[object, ...], today: dt.date) -> None:
         rel, value = step[1], step[2]
         assert isinstance(rel, str) and isinstance(value, str)
         r.run("set", str(vault.root / rel), "status", value, "--today", today.isoformat())
+    elif kind == "reformat":
+        rel = step[1]
+        assert isinstance(rel, str)
+        path = vault.root / rel
+        head, body = path.read_text(encoding="utf-8")[4:].split("\n---\n", 1)
+        props = yaml.safe_dump(yaml.safe_load(head), sort_keys=False, allow_unicode=True)
+        path.write_text(f"---\n{props}---\n{body}", encoding="utf-8")
     elif kind == "text":
         rel = step[1]
         assert isinstance(rel, str)
