@@ -39,6 +39,8 @@ class Replay:
         # notes whose status is mistyped: the status to put back (their rounds and copies are
         # named from them: `acme next 5.md`)
         self.broken: dict[str, str] = {}
+        self.moving: set[str] = set()  # notes to move to another folder for the next run
+        self.moved: dict[str, str] = {}  # where a moved note is → where it was
 
     def run(self, *args: str) -> str:
         result = self.runner.invoke(main, [*args, "--vault", str(self.vault.root)])
@@ -98,6 +100,7 @@ class Replay:
         open_in_notes: dict[str, dt.date | None] = {}
         for path in sorted(self.vault.root.rglob("*.md")):
             rel = path.relative_to(self.vault.root).as_posix()
+            rel = self.moved.get(rel, rel)  # a note moved for this run: named as before
             if rel == self.agenda or any(rel.startswith(b[:-3]) for b in self.broken):
                 continue  # refused, or of its application (its rounds): not written
             for task in tasks_of(path.read_text(encoding="utf-8")):

@@ -71,6 +71,8 @@ EDIT = st.one_of(
     ),
     st.tuples(st.just("agenda"), st.integers(0, 9)),
     st.tuples(st.just("text"), st.sampled_from(sorted(NOTES))),
+    # the note moved to another folder for a run (Obsidian's "move file"), then back
+    st.tuples(st.just("move"), st.sampled_from(sorted(NOTES))),
     # Obsidian's properties panel writing the whole frontmatter anew (block lists, its quoting)
     st.tuples(st.just("reformat"), st.sampled_from(sorted(NOTES))),
     # the interview's time or day corrected (by hours); the company renamed
@@ -241,6 +243,10 @@ def apply(r: Replay, step: tuple[object, ...], today: dt.date) -> None:
         rel, value = step[1], step[2]
         assert isinstance(rel, str) and isinstance(value, str)
         r.run("set", str(vault.root / rel), "status", value, "--today", today.isoformat())
+    elif kind == "move":  # made after the step's other edits (see `replay`)
+        rel = step[1]
+        assert isinstance(rel, str)
+        r.moving.add(rel)
     elif kind == "reformat":
         rel = step[1]
         assert isinstance(rel, str)
@@ -286,10 +292,18 @@ def replay(steps: list[tuple[list[tuple[object, ...]], int]], starts: list[int])
             mistype(r)
             typed = {rel: vault.read(rel) for rel in r.broken}
             today += dt.timedelta(days=days)
-            before = {rel: user_lines(vault.read(rel)) for rel in NOTES}
+            moves = {rel: f"Archive/{rel}" for rel in sorted(r.moving)}
+            for rel, new in moves.items():
+                (root / new).parent.mkdir(parents=True, exist_ok=True)
+                (root / rel).rename(root / new)
+            r.moved = {new: rel for rel, new in moves.items()}
+            before = {rel: user_lines(vault.read(moves.get(rel, rel))) for rel in NOTES}
             r.day(today.isoformat())  # checks ids and dates, and that a second run is silent
-            after = {rel: user_lines(vault.read(rel)) for rel in NOTES}
+            after = {rel: user_lines(vault.read(moves.get(rel, rel))) for rel in NOTES}
             assert after == before, f"{today}: the user's own lines changed"
+            for rel, new in moves.items():  # and back where it was, for the next run
+                (root / new).rename(root / rel)
+            r.moved, r.moving = {}, set()
             for rel, status in r.broken.items():  # a refused note is left exactly as it was
                 assert vault.read(rel) == typed[rel], f"{today}: {rel} written while refused"
                 vault.write(rel, set_key(vault.read(rel), "status", status), raw=True)
