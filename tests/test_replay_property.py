@@ -354,6 +354,19 @@ FOUND = [  # sequences earlier runs of this property failed on, each a bug since
         ],
         [0, 1, 2],
     ),  # a line taken by a renamed application that is another's own line
+    (
+        [
+            (
+                [
+                    ("rename", "Interviews/acme.md"),
+                    ("typo", "Interviews/acme.md"),
+                    ("next", "Interviews/acme.md", 0),
+                ],
+                0,
+            )
+        ],
+        [0, 0, 0],
+    ),  # a new note given the lines (the ids) of a note that does not read
 ]
 
 

@@ -153,6 +153,7 @@ def prepare(
         memo=memo,
         shown=shown_due,
         frozen=kept,
+        unread=frozenset(i for p in loaded.problems for i in p.ids),
     )
     second, wanted, changes = planned.plan, planned.wanted, planned.edits
     problems.extend(planned.problems)

@@ -169,6 +169,8 @@ class Problem(msgspec.Struct, frozen=True, omit_defaults=True):
     # an interview note refused for one of its values, whose application still reads: vaultfu
     # writes nothing into that application's notes until it reads again
     application: str | None = None
+    # vaultfu's ids on the task lines of a note refused: no other line is written with them
+    ids: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path

@@ -14,9 +14,11 @@ from pathlib import Path
 import msgspec
 
 from . import cache, vault
+from .body import find_tasks
 from .config import Config
 from .errors import NoteError
 from .front import BOM, decode, find_frontmatter, load_frontmatter
+from .ids import ids_present
 from .model import Interview, Problem
 from .notes import candidate_text, parse_text
 
@@ -83,6 +85,14 @@ def _refusal(rel: str, size: int) -> str | None:
     return None
 
 
+def line_ids(text: str, rel: str) -> tuple[str, ...]:
+    """vaultfu's ids on the task lines of a note refused for its frontmatter (its body reads
+    all the same): while the note is refused, no other note gets a line with one of them."""
+    block = find_frontmatter(text)
+    body, line = (text[block.body_offset :], block.body_line) if block else (text, 1)
+    return tuple(sorted(ids_present(find_tasks(body, line, rel).tasks)))
+
+
 def printable(rel: str) -> str:
     """A path shown on one line: control characters as their escapes (`\\n`)."""
     return UNLINKABLE.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), rel)
@@ -106,11 +116,13 @@ def read_entry(root: Path, config: Config, rel: str, hashing: bool = False) -> E
         word = config.type_value.encode().lower()
         problems = (Problem(printable(rel), None, refused),) if word in data[:4096].lower() else ()
         return Entry(key, digest, problems=problems)
+    text = None
     try:
         text = candidate_text(rel, data, config)
         found = None if text is None else parse_text(rel, text, config)
     except NoteError as exc:  # only notes that name the type are read: report it
-        problem = Problem(exc.path, exc.line, exc.message, exc.application)
+        ids = () if text is None else line_ids(text, rel)
+        problem = Problem(exc.path, exc.line, exc.message, exc.application, ids)
         return Entry(key, digest, problems=(problem,))
     if not found or text is None:
         return Entry(key, digest, person=_maybe_person(rel, data))

@@ -310,15 +310,17 @@ def plan_notes(
     memo: PlanMemo | None = None,
     shown: Shown | None = None,
     frozen: Container[str] = (),
+    unread: frozenset[str] = frozenset(),
 ) -> NotesPlan:
     """Every edit a run makes to the interview notes. Which notes change is decided from their
     parsed tasks; only those are read as text (`text_of`) and edited. No disk here: the text
     source, the template source and the person-link resolver are passed in. `frozen` notes
     (the notes of an application one of whose notes does not read) are not edited: their ticks
-    stay in the agenda."""
+    stay in the agenda. `unread`: the ids on the lines of notes that do not read, written
+    nowhere else."""
     # Phase one: carry ticks back into the notes.
     first = plan(interviews, today=today, rules=config.playbook, memo=memo, shown=shown)
-    written = ids_present(t for n in interviews for t in n.tasks) if ticks else set()
+    written = ids_present(t for n in interviews for t in n.tasks) | unread if ticks else set()
     wanted = Wanted(
         today=today,
         ticks=ticks,
@@ -357,7 +359,9 @@ def plan_notes(
         return NotesPlan(second, wanted, {}, ())
     problems: list[Problem] = []
     ticks_only = replace(wanted, cancel_stale=False)
-    wanted = build_wanted(config, second, interviews, today, ticks, request, template, problems)
+    wanted = build_wanted(
+        config, second, interviews, today, ticks, request, template, problems, unread
+    )
     changes: dict[str, str] = {}
     for note in interviews:
         rel = note.path
@@ -403,9 +407,10 @@ def build_wanted(
     request: Request,
     template: Callable[[str], str],
     problems: list[Problem],
+    unread: frozenset[str] = frozenset(),
 ) -> Wanted:
     by_path = {n.path: n for n in interviews}
-    present = ids_present(t for n in interviews for t in n.tasks)
+    present = ids_present(t for n in interviews for t in n.tasks) | unread
     lead = dt.timedelta(days=config.lead_days)
     materialize: set[str] = set()
     force: set[str] = set()
