@@ -39,7 +39,8 @@ class Replay:
         # notes whose status is mistyped: the status to put back (their rounds and copies are
         # named from them: `acme next 5.md`)
         self.broken: dict[str, str] = {}
-        self.moving: set[str] = set()  # notes to move to another folder for the next run
+        self.moving: dict[str, str] = {}  # notes to move to another folder for the next run
+        self.crlf: set[str] = set()  # notes to save with CRLF line endings for the next run
         self.moved: dict[str, str] = {}  # where a moved note is → where it was
 
     def run(self, *args: str) -> str:
@@ -100,6 +101,8 @@ class Replay:
         open_in_notes: dict[str, dt.date | None] = {}
         for path in sorted(self.vault.root.rglob("*.md")):
             rel = path.relative_to(self.vault.root).as_posix()
+            if rel.startswith(".") or "/." in rel:
+                continue  # in a hidden folder (Obsidian's .trash): not the vault's, not read
             rel = self.moved.get(rel, rel)  # a note moved for this run: named as before
             if rel == self.agenda or any(rel.startswith(b[:-3]) for b in self.broken):
                 continue  # refused, or of its application (its rounds): not written

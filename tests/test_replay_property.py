@@ -71,8 +71,14 @@ EDIT = st.one_of(
     ),
     st.tuples(st.just("agenda"), st.integers(0, 9)),
     st.tuples(st.just("text"), st.sampled_from(sorted(NOTES))),
-    # the note moved to another folder for a run (Obsidian's "move file"), then back
-    st.tuples(st.just("move"), st.sampled_from(sorted(NOTES))),
+    # the note moved to another folder for a run (Obsidian's "move file"), or to the vault's
+    # .trash (Obsidian's delete), then back; saved with Windows line endings for a run
+    st.tuples(
+        st.just("move"), st.sampled_from(sorted(NOTES)), st.sampled_from(["Archive", ".trash"])
+    ),
+    st.tuples(st.just("crlf"), st.sampled_from(sorted(NOTES))),
+    # a draft made the user's own (its placeholder written over): vaultfu never rewrites it
+    st.tuples(st.just("personalize"), st.sampled_from(sorted(NOTES))),
     # Obsidian's properties panel writing the whole frontmatter anew (block lists, its quoting)
     st.tuples(st.just("reformat"), st.sampled_from(sorted(NOTES))),
     # the interview's time or day corrected (by hours); the company renamed
@@ -101,6 +107,9 @@ EDIT = st.one_of(
 STEP = st.tuples(st.lists(EDIT, min_size=0, max_size=3), st.integers(0, 6))  # edits, then a run
 
 
+MINE = "the roadmap they showed me"  # what the user wrote into a draft
+
+
 def set_key(text: str, key: str, value: str) -> str:
     """As Obsidian's properties panel: the key's line changed in place, or added at the end."""
     head, body = text[4:].split("\n---\n", 1)
@@ -112,7 +121,7 @@ def user_lines(text: str) -> list[str]:
     """The lines that are the user's: all but vaultfu's task lines, its draft sections and the
     Follow-ups and Drafts headings it may add; blank lines aside."""
     out, in_draft = [], False
-    for line in text.split("\n"):
+    for line in text.replace("\r\n", "\n").split("\n"):
         if line.startswith(("## Draft — ", "### Draft — ")):
             in_draft = True
         if in_draft:
@@ -244,9 +253,19 @@ def apply(r: Replay, step: tuple[object, ...], today: dt.date) -> None:
         assert isinstance(rel, str) and isinstance(value, str)
         r.run("set", str(vault.root / rel), "status", value, "--today", today.isoformat())
     elif kind == "move":  # made after the step's other edits (see `replay`)
+        rel, folder = step[1], step[2]
+        assert isinstance(rel, str) and isinstance(folder, str)
+        r.moving[rel] = folder
+    elif kind == "crlf":  # made after the step's other edits (see `replay`)
         rel = step[1]
         assert isinstance(rel, str)
-        r.moving.add(rel)
+        r.crlf.add(rel)
+    elif kind == "personalize":
+        rel = step[1]
+        assert isinstance(rel, str)
+        path = vault.root / rel
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("[something you discussed]", MINE, 1), encoding="utf-8")
     elif kind == "reformat":
         rel = step[1]
         assert isinstance(rel, str)
@@ -292,18 +311,26 @@ def replay(steps: list[tuple[list[tuple[object, ...]], int]], starts: list[int])
             mistype(r)
             typed = {rel: vault.read(rel) for rel in r.broken}
             today += dt.timedelta(days=days)
-            moves = {rel: f"Archive/{rel}" for rel in sorted(r.moving)}
+            for rel in r.crlf:
+                vault.write(rel, vault.read(rel).replace("\n", "\r\n"), raw=True)
+            moves = {rel: f"{folder}/{rel}" for rel, folder in sorted(r.moving.items())}
             for rel, new in moves.items():
                 (root / new).parent.mkdir(parents=True, exist_ok=True)
                 (root / rel).rename(root / new)
             r.moved = {new: rel for rel, new in moves.items()}
-            before = {rel: user_lines(vault.read(moves.get(rel, rel))) for rel in NOTES}
+            texts = {rel: vault.read(moves.get(rel, rel)) for rel in NOTES}
             r.day(today.isoformat())  # checks ids and dates, and that a second run is silent
-            after = {rel: user_lines(vault.read(moves.get(rel, rel))) for rel in NOTES}
-            assert after == before, f"{today}: the user's own lines changed"
+            for rel, text in texts.items():
+                now = vault.read(moves.get(rel, rel))
+                assert user_lines(now) == user_lines(text), f"{today}: {rel}: its lines changed"
+                assert now.count(MINE) == text.count(MINE), f"{today}: {rel}: a draft of mine"
+                if rel in r.crlf:  # its lines are written with its own line endings
+                    assert "\n" not in now.replace("\r\n", ""), f"{today}: {rel}: a bare LF"
             for rel, new in moves.items():  # and back where it was, for the next run
                 (root / new).rename(root / rel)
-            r.moved, r.moving = {}, set()
+            for rel in r.crlf:  # and LF again (git's autocrlf, say)
+                vault.write(rel, vault.read(rel).replace("\r\n", "\n"), raw=True)
+            r.moved, r.moving, r.crlf = {}, {}, set()
             for rel, status in r.broken.items():  # a refused note is left exactly as it was
                 assert vault.read(rel) == typed[rel], f"{today}: {rel} written while refused"
                 vault.write(rel, set_key(vault.read(rel), "status", status), raw=True)
@@ -367,6 +394,13 @@ FOUND = [  # sequences earlier runs of this property failed on, each a bug since
         ],
         [0, 0, 0],
     ),  # a new note given the lines (the ids) of a note that does not read
+    (
+        [
+            ([("personalize", "Interviews/globex.md")], 2),
+            ([("when", "Interviews/globex.md", 2)], 4),
+        ],
+        [0, 1, 2],
+    ),  # an edited draft out of date named by its line before a line was added above it
 ]
 
 

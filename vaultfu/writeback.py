@@ -29,7 +29,7 @@ from .edits import (
 from .front import decode, find_frontmatter
 from .ids import ids_present, user_task_id
 from .memo import PlanMemo
-from .model import Action, Copies, Interview, Kind, Plan, Problem, TaskStatus
+from .model import Action, Copies, DraftMark, Interview, Kind, Plan, Problem, TaskStatus
 from .notes import parse_text
 from .playbook import Shown, plan
 from .wording import note_task_line, task_words
@@ -358,9 +358,10 @@ def plan_notes(
     if not edits:  # the agenda only (--no-write): ticks count, nothing else is planned
         return NotesPlan(second, wanted, {}, ())
     problems: list[Problem] = []
+    outdated: list[tuple[Interview, DraftMark, Action]] = []  # edited drafts out of date
     ticks_only = replace(wanted, cancel_stale=False)
     wanted = build_wanted(
-        config, second, interviews, today, ticks, request, template, problems, unread
+        config, second, interviews, today, ticks, request, template, problems, outdated, unread
     )
     changes: dict[str, str] = {}
     for note in interviews:
@@ -383,7 +384,18 @@ def plan_notes(
                     held += _held(ticks, ticks_only, rel)
         elif new != before:
             changes[rel] = new
+    for note, mark, action in outdated:  # named where they are once this run's edits are made
+        line = _draft_line(mark, changes.get(note.path), note.path, config)
+        problems.append(Problem(note.path, line, stale(mark, action, note)))
     return NotesPlan(second, wanted, changes, tuple(problems), tuple(held))
+
+
+def _draft_line(mark: DraftMark, text: str | None, rel: str, config: Config) -> int:
+    """Where a draft section starts in the note's new text (a line added above it moves it
+    down): the next run, with nothing to write, must name the same line."""
+    note = _interview_of(text, rel, config) if text is not None else None
+    found = next((m.start for m in note.drafts if m.id == mark.id), None) if note else None
+    return mark.start if found is None else found
 
 
 Held = tuple[Action, TaskStatus, dt.date]  # a tick its note cannot take yet
@@ -407,6 +419,7 @@ def build_wanted(
     request: Request,
     template: Callable[[str], str],
     problems: list[Problem],
+    outdated: list[tuple[Interview, DraftMark, Action]],
     unread: frozenset[str] = frozenset(),
 ) -> Wanted:
     by_path = {n.path: n for n in interviews}
@@ -454,7 +467,7 @@ def build_wanted(
             if facts_hash(found, note, config.user_name) == mark.facts:
                 continue  # written from the facts as they are
             if not mark.intact:
-                problems.append(Problem(note.path, mark.start, stale(mark, found, note)))
+                outdated.append((note, mark, found))  # said once the edits are made
             elif section := render(found, note):
                 redrafts[mark.id] = section
     return Wanted(
