@@ -170,7 +170,7 @@ def prepare(
     )
     region = b""  # the agenda alone (edits=False) is printed, never written: nothing to render
     if edits:
-        chart = mermaid(loaded.interviews, closed=second.closed)
+        chart = mermaid(second.applications, closed=second.closed)
         shown = replace(agenda, problems=sorted_problems(problems))
         region = region_bytes(shown, loaded.link_for, chart, config.agenda_dates)
     writes = [

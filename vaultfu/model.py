@@ -310,6 +310,7 @@ class Plan(msgspec.Struct, frozen=True, omit_defaults=True):
     problems: tuple[Problem, ...] = ()  # facts that contradict what the notes say was done
     closed: frozenset[str] = frozenset()  # applications the user closed by ticking "move on"
     copies: Copies = frozenset()  # lines a duplicated note holds: left alone (`ids.copies`)
+    applications: tuple[Application, ...] = ()  # the notes by application, as planned
 
     def open(self) -> tuple[Action, ...]:
         return tuple(a for a in self.actions if a.done is None)

@@ -225,6 +225,7 @@ class _Planner:
             (*self.problems, *said),
             frozenset(self.closed),
             copied,
+            self.apps,
         )
 
     def once(self) -> None:

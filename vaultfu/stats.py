@@ -66,10 +66,11 @@ def _by_status(apps: Sequence[Application], closed: Collection[str]) -> dict[str
     return {s.value: found[s.value] for s in Status if found[s.value]}
 
 
-def mermaid(interviews: Sequence[Interview], closed: Collection[str] = ()) -> str:
+def mermaid(apps: Sequence[Application], closed: Collection[str] = ()) -> str:
     """A pie of the applications by status, as a Mermaid block (Obsidian and GitHub draw it):
-    the agenda's chart, counted alone (not the rest of `compute`)."""
-    by_status = _by_status(group_applications(interviews), closed)
+    the agenda's chart, counted alone (not the rest of `compute`), from the applications as
+    the planner grouped them."""
+    by_status = _by_status(apps, closed)
     if not by_status:
         return ""
     lines = ["```mermaid", "pie title Applications by status"]
