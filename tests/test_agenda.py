@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from vaultfu.agenda import shown_due
 from vaultfu.edits import BEGIN, END, RegionError, region_of, replace_region
 from vaultfu.engine import run
 from vaultfu.model import RunResult
@@ -223,3 +227,85 @@ def test_sample_vault_shows_every_kind(sample: Vault) -> None:
     assert states == {"overdue", "today", "upcoming"}
     assert result.agenda.waiting and result.agenda.problems
     assert re.search(r"## Problems", result.region.decode())
+
+
+# The day the agenda showed for a follow-up, read for one id from the region's bytes, is the day
+# a reading of the whole region gives it (its last line that shows the id with a real day).
+_SHOWN = re.compile(r"(?:· due |📅 )(\d{4}-\d{2}-\d{2}) 🆔 (vf-[0-9a-f]{10})")
+_IDS = ("vf-0123456789", "vf-abcdefabcd", "vf-0000000000")
+
+
+def _whole_region_reading(region: str) -> dict[str, dt.date]:
+    found = {}
+    for day, ident in _SHOWN.findall(region):
+        with contextlib.suppress(ValueError):
+            found[ident] = dt.date.fromisoformat(day)
+    return found
+
+
+_PIECES = st.sampled_from(
+    [
+        *(f"· due 2026-11-{d} 🆔 {i}" for d in ("24", "31", "05") for i in _IDS),
+        *(f"📅 2026-12-0{d} 🆔 {i}" for d in "19" for i in _IDS),
+        f"due 2026-11-24 🆔 {_IDS[0]}",  # no `·`: not how the agenda shows it
+        f"🆔 {_IDS[1]}",
+        f"{_IDS[2]}1",
+        "- [ ] Email a thank-you · [[acme]] · email ",
+        "\n",
+        "\r\n",
+        " ",
+        "·",
+        "é",
+    ]
+)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(_PIECES, max_size=14))
+def test_the_day_shown_for_one_id_is_the_whole_regions_reading(pieces: list[str]) -> None:
+    region = "".join(pieces)
+    expected = _whole_region_reading(region)
+    for ident in _IDS:
+        assert shown_due(region.encode("utf-8"), ident) == expected.get(ident), (region, ident)
+
+
+def test_the_day_shown_is_that_of_the_last_line_with_a_real_day() -> None:
+    a = _IDS[0]
+    region = f"- [ ] x · due 2026-11-24 🆔 {a}\n- [ ] y · due 2026-11-31 🆔 {a}\n".encode()
+    assert shown_due(region, a) == dt.date(2026, 11, 24)  # the 31st is no day: the 24th
+    assert shown_due(region + f"📅 2026-12-01 🆔 {a}".encode(), a) == dt.date(2026, 12, 1)
+    assert shown_due(region, _IDS[1]) is None
+
+
+def test_the_watchers_lines_are_rendered_once_per_action_and_day_and_link(vault: Vault) -> None:
+    """The watcher keeps each action's agenda line between cycles (an application that did not
+    change is planned into the same action objects): a line kept is used only for the same
+    action, the same day and the same link, and the region is the same bytes."""
+    from msgspec.structs import replace as replaced
+
+    from vaultfu.agenda import Lines, region_bytes
+
+    vault.write("Interviews/acme.md", ACME)
+    agenda = go(vault, write=False).agenda
+    assert agenda.actions
+    lines: Lines = {}
+    fresh = region_bytes(agenda, lambda rel: rel[:-3])
+    assert region_bytes(agenda, lambda rel: rel[:-3], memo=lines) == fresh
+    assert {v[0].id for v in lines.values()} == {a.id for a in agenda.actions}
+    first = agenda.actions[0]
+    lines[id(first)] = (*lines[id(first)][:4], "KEPT")
+    assert b"KEPT" in region_bytes(agenda, lambda rel: rel[:-3], memo=lines)  # not rendered again
+    lines[id(first)] = (*lines[id(first)][:4], "KEPT")
+    later = replaced(agenda, today=agenda.today + dt.timedelta(days=1))
+    assert region_bytes(later, lambda rel: rel[:-3], memo=lines) == region_bytes(
+        later, lambda rel: rel[:-3]
+    )
+    region_bytes(agenda, lambda rel: rel[:-3], memo=lines)  # today's lines again
+    lines[id(first)] = (*lines[id(first)][:4], "KEPT")
+    moved = region_bytes(agenda, lambda rel: "Archive/" + rel[:-3], memo=lines)
+    assert b"KEPT" not in moved and moved == region_bytes(agenda, lambda rel: "Archive/" + rel[:-3])
+    copy = replaced(first)  # an equal action, another object: rendered, not taken
+    region_bytes(agenda, lambda rel: rel[:-3], memo=lines)
+    lines[id(first)] = (*lines[id(first)][:4], "KEPT")
+    other = replaced(agenda, actions=(copy, *agenda.actions[1:]))
+    assert b"KEPT" not in region_bytes(other, lambda rel: rel[:-3], memo=lines)

@@ -10,7 +10,7 @@ from vaultfu.ids import action_id
 from vaultfu.model import Channel, Kind, Plan
 from vaultfu.playbook import plan
 
-from .conftest import TODAY, interview, planned
+from .conftest import ACME, TODAY, interview, planned
 
 D = dt.date
 
@@ -437,3 +437,31 @@ def test_the_watchers_memo_plans_as_a_fresh_plan_does(sample: object) -> None:
         path.write_text(text.replace(old, new, 1), encoding="utf-8")
         index.refresh([rel])
     assert memo.apps  # it was used
+
+
+def test_the_watchers_facts_hashes_are_kept_per_action_and_note_object() -> None:
+    """A draft's facts hash is worked out again in the watcher only for another action or note
+    object (a note read again, an action planned again), or another name to sign with; a
+    planning keeps only the hashes it asked for."""
+    from msgspec.structs import replace
+
+    from vaultfu.drafts import facts_hash
+    from vaultfu.memo import PlanMemo
+
+    note = interview(ACME, "Interviews/n0.md")
+    action = planned(ACME).actions[0]
+    memo = PlanMemo()
+    assert memo.facts_hash(action, note, "Me") == facts_hash(action, note, "Me")
+    memo.turn()
+    key = (id(action), id(note))
+    memo.hashes[key] = (action, note, "Me", "kept")
+    assert memo.facts_hash(action, note, "Me") == "kept"  # the same objects: not again
+    read_again = replace(note, role="Staff SRE")
+    assert memo.facts_hash(action, read_again, "Me") == facts_hash(action, read_again, "Me")
+    assert memo.facts_hash(action, note, "You") == facts_hash(action, note, "You")
+    equal = replace(action)
+    assert memo.facts_hash(equal, note, "Me") == facts_hash(action, note, "Me") != "kept"
+    memo.turn()
+    assert len(memo.hashes) == 3  # (one per action and note: the last name asked for)
+    memo.turn()
+    assert memo.hashes == {}

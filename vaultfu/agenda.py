@@ -50,19 +50,47 @@ def task_line(action: Action, today: dt.date, link: str, dates: bool = False) ->
     return f"- [ ] {' · '.join([*parts, f'due {action.due.isoformat()}'])} 🆔 {action.id}"
 
 
+# The watcher's agenda lines of the last cycle, by action (`id`: the action is kept with its
+# line, so its id is not reused): an action planned again is the same object while its
+# application did not change (see `memo`), and its line is not rendered again.
+Lines = dict[int, tuple[Action, str, dt.date, bool, str]]  # (action, link, today, dates, line)
+
+
 def region_bytes(
-    agenda: Agenda, link: Callable[[str], str], chart: str = "", dates: bool = False
+    agenda: Agenda,
+    link: Callable[[str], str],
+    chart: str = "",
+    dates: bool = False,
+    memo: Lines | None = None,
 ) -> bytes:
     """The Markdown between the agenda's markers, as UTF-8: same agenda, same bytes. Encoded
-    line by line, never one long string (a 75,000-line region with emoji would be 46 MB)."""
-    return b"\n".join(line.encode("utf-8") for line in region_lines(agenda, link, chart, dates))
+    line by line, never one long string (a 75,000-line region with emoji would be 46 MB).
+    `memo`: the lines rendered last time (the watcher's), replaced by this time's."""
+    lines = region_lines(agenda, link, chart, dates, memo)
+    return b"\n".join(line.encode("utf-8") for line in lines)
 
 
 def region_lines(
-    agenda: Agenda, link: Callable[[str], str], chart: str = "", dates: bool = False
+    agenda: Agenda,
+    link: Callable[[str], str],
+    chart: str = "",
+    dates: bool = False,
+    memo: Lines | None = None,
 ) -> list[str]:
     """The lines of the region."""
     today = agenda.today
+    fresh: Lines = {}
+
+    def line_of(action: Action) -> str:
+        where = link(action.note)
+        known = memo.get(id(action)) if memo else None
+        if known and known[0] is action and known[1:4] == (where, today, dates):
+            fresh[id(action)] = known
+            return known[4]
+        line = task_line(action, today, where, dates)
+        fresh[id(action)] = (action, where, today, dates, line)
+        return line
+
     groups: dict[str, list[Action]] = {name: [] for name in SECTIONS}
     for action in agenda.actions:
         groups[section_of(action, today)].append(action)
@@ -76,7 +104,7 @@ def region_lines(
     for name in SECTIONS:
         if groups[name]:
             lines += ["", f"## {name}"]
-            lines += [task_line(a, today, link(a.note), dates) for a in groups[name]]
+            lines += [line_of(a) for a in groups[name]]
     if not agenda.actions:
         lines += ["", "Nothing to do. Enjoy the quiet."]
     if agenda.held:
@@ -94,6 +122,9 @@ def region_lines(
             lines.append(f"- {fmt_day(m.day)} · {m.who} replied: {m.subject} · {where}")
             if r.command:
                 lines.append(f"    - reads like {m.heard.reads_like}: `{r.command}`")
+    if memo is not None:
+        memo.clear()
+        memo.update(fresh)
     if agenda.waiting:
         lines += ["", "## Waiting on them"]
         for w in agenda.waiting:
@@ -167,13 +198,21 @@ def agenda_json(agenda: Agenda, extra: Mapping[str, Any] | None = None) -> dict[
 _SHOWN = re.compile(r"(?:· due |📅 )(\d{4}-\d{2}-\d{2}) 🆔 (vf-[0-9a-f]{10})")
 
 
-def shown_dues(region: str) -> dict[str, dt.date]:
-    """The due day each of vaultfu's follow-ups was shown with in an agenda region (`due DAY`,
-    or `📅 DAY` with `agenda_dates`), by id."""
-    found = {}
-    for day, ident in _SHOWN.findall(region):
-        try:
-            found[ident] = dt.date.fromisoformat(day)
-        except ValueError:
-            continue
-    return found
+def shown_due(region: bytes, ident: str) -> dt.date | None:
+    """The due day an agenda region (UTF-8) showed for one of vaultfu's follow-ups (`due DAY`,
+    or `📅 DAY` with `agenda_dates`): that of its last line that shows a real day. Only the
+    lines that hold its id are decoded and read."""
+    needle = f"🆔 {ident}".encode()
+    end = len(region)
+    while (at := region.rfind(needle, 0, end)) != -1:
+        start = region.rfind(b"\n", 0, at) + 1
+        stop = region.find(b"\n", at)
+        line = region[start : stop if stop != -1 else len(region)].decode("utf-8")
+        for day, found in reversed(_SHOWN.findall(line)):
+            if found == ident:
+                try:
+                    return dt.date.fromisoformat(day)
+                except ValueError:
+                    continue
+        end = start
+    return None

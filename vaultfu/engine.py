@@ -16,7 +16,7 @@ from pathlib import Path
 from msgspec.structs import replace
 
 from . import settled, vault
-from .agenda import region_bytes, shown_dues
+from .agenda import region_bytes, shown_due
 from .config import Config
 from .drafts import heading
 from .edits import LineError, RegionError, region_of, replace_region
@@ -125,20 +125,20 @@ def prepare(
             sources[rel] = Source.of(vault.read(root, rel))
         return sources[rel].text
 
-    dues: dict[str, dt.date] | None = None
+    region_now: bytes | None = None  # the agenda's region as it is, read when first needed
     # the lines of notes not written this run: a 📅 moved there is no postpone that a ⏳ can
     # hold (each run would take it, then give it up)
     unwritten = (
         ids_present(t for n in loaded.interviews if n.path in kept for t in n.tasks) if kept else ()
     )
 
-    def shown_due(ident: str) -> dt.date | None:  # read only when the 📅 of a line was moved
-        nonlocal dues
+    def shown_day(ident: str) -> dt.date | None:  # read only when the 📅 of a line was moved
+        nonlocal region_now
         if ident in unwritten:
             return None
-        if dues is None:
-            dues = shown_dues(decode(region_of(agenda_data or b"") or b"", config.agenda))
-        return dues.get(ident)
+        if region_now is None:
+            region_now = region_of(agenda_data or b"") or b""
+        return shown_due(region_now, ident)
 
     planned = plan_notes(
         text_of,
@@ -151,7 +151,7 @@ def prepare(
         resolve=lambda notes: resolve_people(root, loaded, notes),
         edits=edits,
         memo=memo,
-        shown=shown_due,
+        shown=shown_day,
         frozen=kept,
         unread=frozenset(i for p in loaded.problems for i in p.ids),
     )
@@ -172,7 +172,8 @@ def prepare(
     if edits:
         chart = mermaid(second.applications, closed=second.closed)
         shown = replace(agenda, problems=sorted_problems(problems))
-        region = region_bytes(shown, loaded.link_for, chart, config.agenda_dates)
+        lines = memo.lines if memo is not None else None
+        region = region_bytes(shown, loaded.link_for, chart, config.agenda_dates, lines)
     writes = [
         Write(rel, sources[rel].snapshot.data or b"", sources[rel].encode(new))
         for rel, new in sorted(changes.items())

@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 
 import msgspec
 
+from .agenda import Lines
 from .config import Playbook
+from .drafts import facts_hash
 from .model import Action, Application, Interview, Problem, Task
 
 
@@ -20,6 +22,30 @@ class PlanMemo:
     are the same, so are the day and the rules, and every task it looked up is the same task."""
 
     apps: dict[str, Planned] = field(default_factory=dict)
+    lines: Lines = field(default_factory=dict)  # the agenda's lines (see `agenda.region_lines`)
+    # the facts hash of each draft's action and note, by id() (both kept, so no id is reused):
+    # those of the last planning, and those asked for in this one
+    hashes: dict[tuple[int, int], tuple[Action, Interview, str | None, str]] = field(
+        default_factory=dict
+    )
+    hashes_now: dict[tuple[int, int], tuple[Action, Interview, str | None, str]] = field(
+        default_factory=dict
+    )
+
+    def facts_hash(self, action: Action, note: Interview, user_name: str | None) -> str:
+        """`drafts.facts_hash`, worked out again only for another action or note object."""
+        key = (id(action), id(note))
+        known = self.hashes.get(key)
+        if known and known[0] is action and known[1] is note and known[2] == user_name:
+            value = known[3]
+        else:
+            value = facts_hash(action, note, user_name)
+        self.hashes_now[key] = (action, note, user_name, value)
+        return value
+
+    def turn(self) -> None:
+        """A planning is over: keep only what it asked for."""
+        self.hashes, self.hashes_now = self.hashes_now, {}
 
 
 class Planned(msgspec.Struct, frozen=True):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 
 import msgspec
 
-from .body import parse_structure
+from .body import Heading, parse_structure
 from .config import Config
 from .drafts import DraftError, draft_section, facts_hash, heading, linked_draft, stale
 from .edits import (
@@ -93,6 +93,8 @@ def tick_ops(interview: Interview, wanted: Wanted) -> tuple[list[Mark], list[Act
             marks.append((task.line, mark, f"{emoji} {day.isoformat()}"))
         elif task.is_vaultfu and task.status is TaskStatus.DONE and task.done is None:
             marks.append((task.line, "x", f"✅ {wanted.today.isoformat()}"))
+    if not wanted.ticks:
+        return marks, []
     present |= ids_present(interview.tasks)  # a line whose id a block id hides is still it
     missing = [  # (not when another note has its line: two notes of one interview)
         wanted.actions[i]
@@ -129,16 +131,21 @@ def _drafts_section(text: str, rel: str) -> tuple[int, int] | None:
 def _section(text: str, rel: str, wanted: Callable[[int, str], bool]) -> tuple[int, int] | None:
     """The first section whose heading is `wanted`: (its first line after the heading, the
     first line of the next `#`/`##` section or 10**9), 1-based."""
-    block = find_frontmatter(text)
-    if block is None:
-        return None
-    structure = parse_structure(text[block.body_offset :], block.body_line, rel)
-    headings = structure.headings
+    headings = _headings(text)
     for index, h in enumerate(headings):
         if wanted(h.level, h.title):
             stop = next((n.line for n in headings[index + 1 :] if n.level <= 2), 10**9)
             return h.end, stop
     return None
+
+
+@functools.lru_cache(maxsize=8)
+def _headings(text: str) -> tuple[Heading, ...]:
+    """The headings of a note's body, parsed once for each section looked for in the same text
+    (an edit looks for two, and is checked by making it again)."""
+    block = find_frontmatter(text)
+    body = text[block.body_offset :] if block else ""
+    return parse_structure(body, block.body_line if block else 1, "").headings
 
 
 # (line, words, due, a ⏳ to add) of an open task line of vaultfu's
@@ -163,7 +170,6 @@ def follow_up_ops(interview: Interview, wanted: Wanted) -> Ops:
     """Phase two, decided from a note's tasks: due actions get their task line (and draft);
     open tasks of actions that no longer apply are cancelled; vaultfu's open task lines and
     unedited drafts follow the facts. Copies of another note's lines are left as they are."""
-    present = ids_present(interview.tasks)
     marks: list[Mark] = []
     refresh: list[Refresh] = []
     for task in interview.tasks:
@@ -192,7 +198,9 @@ def follow_up_ops(interview: Interview, wanted: Wanted) -> Ops:
     new_lines = [line for h, line in wanted.mail_lines.get(interview.path, ()) if h not in known]
     sections = []
     kept = {mark.id: mark for mark in interview.drafts}
-    for ident in wanted.by_note.get(interview.path, ()):
+    wanted_here = wanted.by_note.get(interview.path, ())
+    present = ids_present(interview.tasks) if wanted_here else set()
+    for ident in wanted_here:
         action = wanted.actions[ident]
         draft = wanted.drafts.get(ident)
         if ident not in present:
@@ -360,9 +368,11 @@ def plan_notes(
     problems: list[Problem] = []
     outdated: list[tuple[Interview, DraftMark, Action]] = []  # edited drafts out of date
     ticks_only = replace(wanted, cancel_stale=False)
-    wanted = build_wanted(
-        config, second, interviews, today, ticks, request, template, problems, outdated, unread
-    )
+    hashed = memo.facts_hash if memo is not None else facts_hash  # (the watcher's: kept)
+    args = (config, second, interviews, today, ticks, request, template, problems, outdated)
+    wanted = build_wanted(*args, unread, hashed)
+    if memo is not None:
+        memo.turn()
     changes: dict[str, str] = {}
     for note in interviews:
         rel = note.path
@@ -421,6 +431,7 @@ def build_wanted(
     problems: list[Problem],
     outdated: list[tuple[Interview, DraftMark, Action]],
     unread: frozenset[str] = frozenset(),
+    hashed: Callable[[Action, Interview, str | None], str] = facts_hash,
 ) -> Wanted:
     by_path = {n.path: n for n in interviews}
     present = ids_present(t for n in interviews for t in n.tasks) | unread
@@ -464,7 +475,7 @@ def build_wanted(
             found = by_id.get(mark.id)
             if found is None or found.done is not None or found.note != note.path:
                 continue
-            if facts_hash(found, note, config.user_name) == mark.facts:
+            if hashed(found, note, config.user_name) == mark.facts:
                 continue  # written from the facts as they are
             if not mark.intact:
                 outdated.append((note, mark, found))  # said once the edits are made
