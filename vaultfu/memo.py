@@ -22,6 +22,9 @@ class PlanMemo:
     are the same, so are the day and the rules, and every task it looked up is the same task."""
 
     apps: dict[str, Planned] = field(default_factory=dict)
+    # the latest notes of the offers and acceptances the last planning saw: the same tuple
+    # while they are the same notes, so that each application compares it by identity
+    elsewhere: tuple[Interview, ...] = ()
     lines: Lines = field(default_factory=dict)  # the agenda's lines (see `agenda.region_lines`)
     # the facts hash of each draft's action and note, by id() (both kept, so no id is reused):
     # those of the last planning, and those asked for in this one
@@ -67,13 +70,14 @@ class Planned(msgspec.Struct, frozen=True):
         tasks: Mapping[str, Task],
     ) -> bool:
         return (
-            _same(self.notes, app.notes)
-            and _same(self.elsewhere, elsewhere)
+            same(self.notes, app.notes)
+            and (self.elsewhere is elsewhere or same(self.elsewhere, elsewhere))
             and self.day == day
-            and self.rules == rules
+            and (self.rules is rules or self.rules == rules)
             and all(tasks.get(ident) is task for ident, task in self.looked)
         )
 
 
-def _same(a: tuple[object, ...], b: tuple[object, ...]) -> bool:
+def same(a: tuple[object, ...], b: tuple[object, ...]) -> bool:
+    """The same objects, in the same order."""
     return len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True))

@@ -23,7 +23,7 @@ from .days import (
     to_monday,
 )
 from .ids import Lines, adoptions, answering, copies, follow_up_id, user_task_id
-from .memo import PlanMemo, Planned
+from .memo import PlanMemo, Planned, same
 from .model import (
     Action,
     Application,
@@ -185,6 +185,10 @@ class _Planner:
         )
         accepted = [a for a in self.apps if a.latest.status is Status.ACCEPTED]
         others = tuple(a.latest for a in (*offers.offers, *accepted))
+        if self.memo is not None:
+            if same(self.memo.elsewhere, others):
+                others = self.memo.elsewhere
+            self.memo.elsewhere = others
         for app in self.apps:
             known = self.memo.apps.get(app.key) if self.memo is not None else None
             if known is not None and known.still(app, others, self.today, self.rules, self.tasks):

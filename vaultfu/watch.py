@@ -72,7 +72,8 @@ class _Pending:
     rescan: bool = False
     lost: bool = False  # the vault folder itself went away: the observer must start again
     last: float = 0.0
-    wake: threading.Event = field(default_factory=threading.Event)
+    wake: threading.Event = field(default_factory=threading.Event)  # paths wait to be taken
+    news: threading.Event = field(default_factory=threading.Event)  # an event came since cleared
 
     def add(self, rel: str | None, rescan: bool = False, closed: bool = False) -> None:
         with self.lock:
@@ -85,6 +86,21 @@ class _Pending:
             self.rescan = self.rescan or rescan
             self.last = time.monotonic()
         self.wake.set()
+        self.news.set()
+
+    def quiet(self, debounce: float, deadline: float, stop: threading.Event) -> None:
+        """Wait until the burst of events is over: no event for `debounce` seconds, or one note
+        written and closed (at once), or `deadline`. Woken by each event, not at intervals:
+        the close that ends a save is acted on when it comes."""
+        while not stop.is_set():
+            self.news.clear()
+            if self.settled():
+                return
+            now = time.monotonic()
+            left = min(self.last + debounce, deadline) - now
+            if left <= 0:
+                return
+            self.news.wait(timeout=left)
 
     def settled(self) -> bool:
         """One note, written and closed: a save that is over, to act on at once."""
@@ -329,13 +345,7 @@ class Watcher:
                 # coalesce a burst: wait until no event came for `debounce` seconds (but act
                 # at least every ten debounces, however long the burst)
                 deadline = time.monotonic() + max(1.0, self.debounce * 10)
-                while (
-                    not self.pending.settled()
-                    and time.monotonic() - self.pending.last < self.debounce
-                    and time.monotonic() < deadline
-                    and not stop.is_set()
-                ):
-                    time.sleep(self.debounce / 4)
+                self.pending.quiet(self.debounce, deadline, stop)
                 paths, rescan = self.pending.take()
                 if CONFIG_NAME in paths or any(p.startswith(".vaultfu/") for p in paths):
                     self._reload_config()
