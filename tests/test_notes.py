@@ -258,3 +258,33 @@ def test_tasks_in_an_interview_note_have_file_lines() -> None:
 def test_missing_status_is_scheduled() -> None:
     got = interview(note(ACME).replace("status: waiting\n", ""))
     assert got.status is Status.SCHEDULED
+
+
+@pytest.mark.parametrize(
+    ("head", "application"),
+    [
+        ('company: Acme Corp\nrole: SRE\nstatus: "waiting\n', "acme corp|sre"),
+        ('company: "[[Acme Corp]]"\nrole: \'SRE\'\nstatus: [oops\n', "acme corp|sre"),
+        ("company: [[Acme Corp|Acme]]\nrole: SRE  \nx: {\n", "acme|sre"),
+        ("company: Acme\napplication: Acme platform\nx: [\n", "acme platform"),
+        ("company: Acme # the old name\nrole: SRE\nx: [\n", None),  # a comment: not plain
+        ('company: "Acme\nrole: SRE\n', None),  # the broken line is the company's
+        ("company: Acme\nx: [\n", None),  # no role
+        ("company: Acme\nrole: SRE\nx: [\n", "acme|sre"),
+    ],
+)
+def test_a_note_whose_yaml_does_not_parse_names_its_application_when_its_lines_read(
+    head: str, application: str | None
+) -> None:
+    text = f"---\ntype: interview\n{head}---\n"
+    with pytest.raises(NoteError) as refused:
+        parse_one("Interviews/n.md", text.encode(), Config())
+    assert "not valid YAML" in refused.value.message
+    assert refused.value.application == application
+
+
+def test_a_note_of_another_type_whose_yaml_does_not_parse_names_no_application() -> None:
+    text = "---\ntype: person\ntags: [interview]\ncompany: Acme\nrole: SRE\nx: [\n---\n"
+    with pytest.raises(NoteError) as refused:
+        parse_one("People/n.md", text.encode(), Config())
+    assert refused.value.application is None

@@ -665,3 +665,26 @@ def test_21_a_postpone_waits_while_its_notes_are_left_alone(vault: Vault) -> Non
     r.edit(second, "status: s", "status: scheduled")
     r.day("2026-11-10")
     assert "⏳ 2026-11-12" in r.line(ACME, thank)
+
+
+def test_22_a_note_whose_yaml_does_not_parse_freezes_its_application(vault: Vault) -> None:
+    """Round 2's frontmatter does not parse at all (a quote left open while typing): its
+    company and role lines still read on their own, so the note names its application, and
+    round 1 is not chased in its stead (before, with no YAML there was no application to
+    leave alone: a status check and its draft went into round 1). Once it parses, nothing of
+    that is left behind."""
+    second = "Interviews/acme-2.md"
+    vault.write(ACME, waiting().replace("status: waiting", "status: next-round"), raw=True)
+    vault.write(second, scheduled("2026-11-20T10:00").replace("Jane Doe", "Sam Roe"), raw=True)
+    r = Replay(vault)
+    r.day("2026-11-19")
+    before, text = vault.read(ACME), vault.read(second)
+    r.edit(second, "status: scheduled", 'status: "waiting')
+    for _ in range(2):  # the second run reads the refused note from the cache
+        out = r.run("agenda", "--today", "2026-11-19")
+        assert "frontmatter is not valid YAML" in out and vault.read(ACME) == before
+        assert vault.read(second) == text.replace("status: scheduled", 'status: "waiting')
+        assert "Follow up with Jane" in vault.read("Agenda.md")
+    r.edit(second, 'status: "waiting', "status: waiting")
+    r.day("2026-11-19")
+    assert vault.read(ACME) == before and "Follow up with Jane" not in vault.read("Agenda.md")

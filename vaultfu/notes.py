@@ -298,7 +298,11 @@ def parse_text(rel: str, text: str, config: Config) -> tuple[Interview, tuple[Pr
             message = "its frontmatter starts with `---` but no `---` line closes it"
             raise NoteError(rel, 1, message)
         return None
-    fields = load_frontmatter(block, rel)
+    try:
+        fields = load_frontmatter(block, rel)
+    except NoteError as exc:  # its YAML does not parse: the lines that still read name it
+        exc.application = _application_of_lines(block.yaml, config)
+        raise
     if fields is None or not is_interview(fields, config.type_key, config.type_value):
         return None
     try:
@@ -315,6 +319,37 @@ def _application_of(data: dict[str, Any], block: Block, path: str) -> str | None
         company, role, application = f.text("company"), f.text("role"), f.text("application")
     except NoteError:
         return None
+    if not company or not (role or application):
+        return None
+    return application_key(plain(company), plain(role) if role else "", application)
+
+
+_SIMPLE = re.compile(r"^(?P<key>[A-Za-z_][\w-]*):[ \t]+(?P<value>[^\r\n]*?)[ \t]*$", re.MULTILINE)
+_BARE_LINK = re.compile(r"\[\[[^\[\]\r\n]+\]\]")  # `company: [[Acme]]`, unquoted
+
+
+def _application_of_lines(yaml: str, config: Config) -> str | None:
+    """The application of an interview note whose YAML does not parse, from its top-level
+    `key: value` lines read on their own, when its type, company and role (or application)
+    lines are plain text or quoted: the note is then left alone with its application, not
+    taken for gone (another round's note chased in its stead)."""
+    found: dict[str, str] = {}
+    for line in _SIMPLE.finditer(yaml):
+        value = line.group("value")
+        if value[:1] in ("'", '"'):
+            quote = value[0]
+            if len(value) < 2 or not value.endswith(quote) or quote in value[1:-1]:
+                continue
+            value = value[1:-1]
+        elif _BARE_LINK.fullmatch(value):
+            pass
+        elif value[:1] in tuple("[]{}|>&*!%@`#,?:-") or " #" in value or ": " in value:
+            continue  # not plain text
+        found.setdefault(line.group("key"), value.strip())
+    kind = found.get(config.type_key, "")
+    if kind.casefold() != config.type_value.casefold():
+        return None
+    company, role, application = found.get("company"), found.get("role"), found.get("application")
     if not company or not (role or application):
         return None
     return application_key(plain(company), plain(role) if role else "", application)
