@@ -39,6 +39,7 @@ class Replay:
         # notes whose status is mistyped: the status to put back (their rounds and copies are
         # named from them: `acme next 5.md`)
         self.broken: dict[str, str] = {}
+        self.garbled: set[str] = set()  # of those, the notes whose YAML does not parse at all
         self.moving: dict[str, str] = {}  # notes to move to another folder for the next run
         self.crlf: set[str] = set()  # notes to save with CRLF line endings for the next run
         self.moved: dict[str, str] = {}  # where a moved note is → where it was

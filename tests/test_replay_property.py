@@ -94,8 +94,10 @@ EDIT = st.one_of(
     st.tuples(st.just("restore"), st.sampled_from(sorted(NOTES))),
     st.tuples(st.just("done"), st.integers(0, 9)),
     st.tuples(st.just("drop"), st.integers(0, 9)),
-    # a status mistyped for one run (the note refused, its application left alone), then fixed
+    # a status mistyped for one run (the note refused, its application left alone), then fixed;
+    # a quote left open on it (the YAML does not parse at all)
     st.tuples(st.just("typo"), st.sampled_from(sorted(NOTES))),
+    st.tuples(st.just("garble"), st.sampled_from(sorted(NOTES))),
     # a new note for the next round (as `vaultfu new` makes it); a status by `vaultfu set`
     st.tuples(st.just("next"), st.sampled_from(sorted(NOTES)), st.integers(0, 6)),
     st.tuples(
@@ -236,10 +238,12 @@ def apply(r: Replay, step: tuple[object, ...], today: dt.date) -> None:
         else:  # the Tasks plugin's "cancel" on the agenda's line: [-] and ❌ with the day
             line = r.line(r.agenda, ident)
             r.edit(r.agenda, line, line.replace("- [ ] ", "- [-] ", 1) + f" ❌ {today}")
-    elif kind == "typo":  # made after the step's other edits (see `mistype`)
+    elif kind in ("typo", "garble"):  # made after the step's other edits (see `mistype`)
         rel = step[1]
         assert isinstance(rel, str)
         r.broken.setdefault(rel, "")
+        if kind == "garble":
+            r.garbled.add(rel)
     elif kind == "next":
         rel, days = step[1], step[2]
         assert isinstance(rel, str) and isinstance(days, int)
@@ -284,13 +288,15 @@ def apply(r: Replay, step: tuple[object, ...], today: dt.date) -> None:
 
 
 def mistype(r: Replay) -> None:
-    """The notes of `r.broken` get `status: s`; the status each had is kept to put back."""
+    """The notes of `r.broken` get `status: s` (or, `r.garbled`, their status with a quote
+    left open); the status each had is kept to put back."""
     for rel in r.broken:
         text = r.vault.read(rel)
         found = re.search(r"^status: (.*)$", text, re.M)
         assert found is not None
         r.broken[rel] = found.group(1)
-        r.vault.write(rel, set_key(text, "status", "s"), raw=True)
+        typed = f'"{found.group(1)}' if rel in r.garbled else "s"
+        r.vault.write(rel, set_key(text, "status", typed), raw=True)
 
 
 def replay(steps: list[tuple[list[tuple[object, ...]], int]], starts: list[int]) -> None:
@@ -335,6 +341,7 @@ def replay(steps: list[tuple[list[tuple[object, ...]], int]], starts: list[int])
                 assert vault.read(rel) == typed[rel], f"{today}: {rel} written while refused"
                 vault.write(rel, set_key(vault.read(rel), "status", status), raw=True)
             r.broken.clear()
+            r.garbled.clear()
         r.day((today + dt.timedelta(days=1)).isoformat())
 
 
