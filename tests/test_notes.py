@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from vaultfu.body import parse_structure, parse_task_text
 from vaultfu.config import Config
@@ -264,7 +267,7 @@ def test_missing_status_is_scheduled() -> None:
     ("head", "application"),
     [
         ('company: Acme Corp\nrole: SRE\nstatus: "waiting\n', "acme corp|sre"),
-        ('company: "[[Acme Corp]]"\nrole: \'SRE\'\nstatus: [oops\n', "acme corp|sre"),
+        ("company: \"[[Acme Corp]]\"\nrole: 'SRE'\nstatus: [oops\n", "acme corp|sre"),
         ("company: [[Acme Corp|Acme]]\nrole: SRE  \nx: {\n", "acme|sre"),
         ("company: Acme\napplication: Acme platform\nx: [\n", "acme platform"),
         ("company: Acme # the old name\nrole: SRE\nx: [\n", None),  # a comment: not plain
@@ -288,3 +291,34 @@ def test_a_note_of_another_type_whose_yaml_does_not_parse_names_no_application()
     with pytest.raises(NoteError) as refused:
         parse_one("People/n.md", text.encode(), Config())
     assert refused.value.application is None
+
+
+def _frontmatter_by_lines(text: str) -> tuple[str, int, int] | None:
+    """Obsidian's rule, line by line: `---` (trailing blanks allowed) on the first line, closed
+    by the next line that is `---` or `...` (trailing blanks allowed); (yaml, body offset, body
+    line)."""
+    lines = re.findall(r"[^\r\n]*(?:\r\n|\n|\r)|[^\r\n]+$", text)
+    if not lines or not re.fullmatch(r"---[ \t]*(?:\r\n|\n|\r)", lines[0]):
+        return None
+    offset = len(lines[0])
+    for line in lines[1:]:
+        if re.fullmatch(r"(?:---|\.\.\.)[ \t]*", line.rstrip("\r\n")):
+            end = offset + len(line)
+            return text[len(lines[0]) : offset], end, len(re.findall(r"\r\n|\n|\r", text[:end])) + 1
+        offset += len(line)
+    return None
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["---", "...", "--- ", "-- -", "a: 1", " ---", "\t", "\n", "\r", "\r\n"]),
+        max_size=12,
+    )
+)
+def test_the_frontmatter_is_found_as_obsidian_reads_it_line_by_line(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    block = find_frontmatter(text)
+    expected = _frontmatter_by_lines(text)
+    found = None if block is None else (block.yaml, block.body_offset, block.body_line)
+    assert found == expected, repr(text)

@@ -204,14 +204,19 @@ def _task_lines(body: str) -> Iterator[tuple[int, int]]:
 def _lines_holding(body: str, needle: str) -> Iterator[tuple[int, int]]:
     """Where each line that holds `needle` starts (after `\n` or `\r`) and ends (at its line
     break, or the end of the body), each line once."""
+    returns = "\r" in body  # most bodies have none: their breaks are found by `find`
     at = body.find(needle)
     done = 0  # the line break that ends the last line found
     while at != -1:
-        found = _ONE_BREAK.search(body, at)
-        end = found.start() if found else len(body)
-        yield _line_start(body, at, done), end
-        if found is None:
+        if returns:
+            found = _ONE_BREAK.search(body, at)
+            start, end = _line_start(body, at, done), found.start() if found else -1
+        else:
+            start, end = body.rfind("\n", done, at) + 1, body.find("\n", at)
+        if end == -1:
+            yield start, len(body)
             return
+        yield start, end
         done = end
         at = body.find(needle, done)
 

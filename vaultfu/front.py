@@ -95,7 +95,9 @@ def __getattr__(name: str) -> Any:
 # YAML handler with the loader above.
 
 _OPEN = re.compile(r"---[ \t]*(?:\r\n|\n|\r)")
-_CLOSE = re.compile(r"(?<=[\r\n])(?:---|\.\.\.)[ \t]*(?:\r\n|\n|\r(?!\n)|\Z)")
+# the line break before the closing line, then the line (a leading class, not a lookbehind: the
+# regex engine skips to each line break instead of trying every position)
+_CLOSE = re.compile(r"[\r\n](?:---|\.\.\.)[ \t]*(?:\r\n|\n|\r(?!\n)|\Z)")
 _ANCHOR_OR_ALIAS = re.compile(r"(?:^|[\s\[\{,:-])[&*]\S", re.MULTILINE)
 
 
@@ -147,10 +149,10 @@ def find_frontmatter(text: str) -> Block | None:
     opening = _OPEN.match(text)
     if not opening:
         return None
-    close = _CLOSE.search(text, opening.end())
+    close = _CLOSE.search(text, opening.end() - 1)  # (the opening's own break may precede it)
     if not close:
         return None
-    yaml_text = text[opening.end() : close.start()]
+    yaml_text = text[opening.end() : close.start() + 1]
     return Block(
         yaml=yaml_text,
         first_line=2,
@@ -162,8 +164,8 @@ def find_frontmatter(text: str) -> Block | None:
 def _refuse_anchors(block: Block, path: str) -> None:
     """Anchors and aliases (`&a`, `*a`) are refused, read as parser events only, so that an
     alias bomb is never expanded. Obsidian's properties never use them."""
-    if not _ANCHOR_OR_ALIAS.search(block.yaml):
-        return
+    if ("&" not in block.yaml and "*" not in block.yaml) or not _ANCHOR_OR_ALIAS.search(block.yaml):
+        return  # (the substring tests first: the regex tries every position)
     import yaml
 
     for event in yaml.parse(block.yaml, Loader=yaml.CSafeLoader):
