@@ -12,6 +12,8 @@ from vaultfu.playbook import plan
 
 from .conftest import ACME, TODAY, interview, planned
 
+ONE = dt.timedelta(days=1)
+
 D = dt.date
 
 
@@ -465,3 +467,26 @@ def test_the_watchers_facts_hashes_are_kept_per_action_and_note_object() -> None
     assert len(memo.hashes) == 3  # (one per action and note: the last name asked for)
     memo.turn()
     assert memo.hashes == {}
+
+
+def test_words_and_order_kept_by_action_are_those_of_the_action_asked_for() -> None:
+    """The watcher's task words and agenda order, kept per action object: an action planned
+    anew (another object, other facts) gets its own, however many came before."""
+    from msgspec.structs import replace
+
+    from vaultfu.drafts import linked_draft
+    from vaultfu.memo import line_words, order
+    from vaultfu.wording import task_words
+
+    actions = list(planned(ACME).actions)
+    text = "Email a thank-you to Jane Doe · [[n0#Draft — thank-you to Jane Doe (20 Nov)|draft]]"
+    for _ in range(3):
+        for action in actions:
+            assert line_words(action, text) == task_words(action, linked_draft(text))
+            person = action.person.name.casefold() if action.person else ""
+            key = (action.due, action.company.casefold(), action.kind.value, person, action.id)
+            assert order(action) == key
+        actions = [
+            replace(a, text=a.text + " again", company=a.company + "x", due=a.due + ONE)
+            for a in actions
+        ]

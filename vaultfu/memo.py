@@ -11,8 +11,9 @@ import msgspec
 
 from .agenda import Lines
 from .config import Playbook
-from .drafts import facts_hash
+from .drafts import facts_hash, linked_draft
 from .model import Action, Application, Interview, Problem, Task
+from .wording import task_words
 
 
 @dataclass
@@ -81,3 +82,37 @@ class Planned(msgspec.Struct, frozen=True):
 def same(a: tuple[object, ...], b: tuple[object, ...]) -> bool:
     """The same objects, in the same order."""
     return len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True))
+
+
+# Values worked out from one action, remembered by the action object (kept with the value, so
+# its id() is not reused): the watcher plans an application that did not change into the same
+# objects on every save. Bounded: emptied when full.
+_KEPT = 100_000
+_WORDS: dict[tuple[int, str], tuple[Action, str]] = {}
+_ORDER: dict[int, tuple[Action, tuple[dt.date, str, str, str, str]]] = {}
+
+
+def line_words(action: Action, text: str) -> str:
+    """`task_words` of an action for a task line whose words are `text` (and its draft link)."""
+    key = (id(action), text)
+    known = _WORDS.get(key)
+    if known is not None and known[0] is action:
+        return known[1]
+    if len(_WORDS) >= _KEPT:
+        _WORDS.clear()
+    words = task_words(action, linked_draft(text))
+    _WORDS[key] = (action, words)
+    return words
+
+
+def order(action: Action) -> tuple[dt.date, str, str, str, str]:
+    """The agenda's order: by day, company, kind, person and id."""
+    known = _ORDER.get(id(action))
+    if known is not None and known[0] is action:
+        return known[1]
+    if len(_ORDER) >= _KEPT:
+        _ORDER.clear()
+    person = action.person.name.casefold() if action.person else ""
+    key = (action.due, action.company.casefold(), action.kind.value, person, action.id)
+    _ORDER[id(action)] = (action, key)
+    return key

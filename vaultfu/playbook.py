@@ -23,7 +23,7 @@ from .days import (
     to_monday,
 )
 from .ids import Lines, adoptions, answering, copies, follow_up_id, user_task_id
-from .memo import PlanMemo, Planned, same
+from .memo import PlanMemo, Planned, order, same
 from .model import (
     Action,
     Application,
@@ -213,15 +213,7 @@ class _Planner:
                 )
         self.once()
         self.space_status_checks()
-        self.actions.sort(
-            key=lambda a: (
-                a.due,
-                a.company.casefold(),
-                a.kind.value,
-                a.person.name.casefold() if a.person else "",
-                a.id,
-            )
-        )
+        self.actions.sort(key=order)
         copied, said = copies(self.interviews, self.lines.copied, self.actions)
         return Plan(
             tuple(self.actions),

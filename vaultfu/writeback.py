@@ -14,7 +14,7 @@ import msgspec
 
 from .body import Heading, parse_structure
 from .config import Config
-from .drafts import DraftError, draft_section, facts_hash, heading, linked_draft, stale
+from .drafts import DraftError, draft_section, facts_hash, heading, stale
 from .edits import (
     DRAFTS,
     LineError,
@@ -28,7 +28,7 @@ from .edits import (
 )
 from .front import decode, find_frontmatter
 from .ids import ids_present, user_task_id
-from .memo import PlanMemo
+from .memo import PlanMemo, line_words
 from .model import Action, Copies, DraftMark, Interview, Kind, Plan, Problem, TaskStatus
 from .notes import parse_text
 from .playbook import Shown, plan
@@ -185,7 +185,7 @@ def follow_up_ops(interview: Interview, wanted: Wanted) -> Ops:
             marks.append((task.line, "x", f"✅ {action.done.isoformat()}"))
         elif action.kind is not Kind.TASK:
             draft = heading(action) if action.id in wanted.redrafts else None
-            words = task_words(action, draft or linked_draft(task.text))
+            words = task_words(action, draft) if draft else line_words(action, task.text)
             snooze = action.put_off if task.scheduled is None else None
             if words != task.text or action.due != task.due or snooze:
                 refresh.append((task.line, words, action.due, snooze))
