@@ -100,7 +100,7 @@ class _Pending:
             left = min(self.last + debounce, deadline) - now
             if left <= 0:
                 return
-            self.news.wait(timeout=left)
+            self.news.wait(timeout=min(left, 0.05))  # (and a stop is seen within 50 ms)
 
     def settled(self) -> bool:
         """One note, written and closed: a save that is over, to act on at once."""
