@@ -87,7 +87,7 @@ def same(a: tuple[object, ...], b: tuple[object, ...]) -> bool:
 # Values worked out from one action, remembered by the action object (kept with the value, so
 # its id() is not reused): the watcher plans an application that did not change into the same
 # objects on every save. Bounded: emptied when full.
-_KEPT = 100_000
+_KEPT = 20_000
 _WORDS: dict[tuple[int, str], tuple[Action, str]] = {}
 _ORDER: dict[int, tuple[Action, tuple[dt.date, str, str, str, str]]] = {}
 
