@@ -273,7 +273,7 @@ def test_missing_status_is_scheduled() -> None:
         ("company: Acme # the old name\nrole: SRE\nx: [\n", None),  # a comment: not plain
         ('company: "Acme\nrole: SRE\n', None),  # the broken line is the company's
         ("company: Acme\nx: [\n", None),  # no role
-        ("company: Acme\nrole: SRE\nx: [\n", "acme|sre"),
+        ("company: Acme\r\nrole: SRE\r\nx: [\r\n", "acme|sre"),  # saved on Windows
     ],
 )
 def test_a_note_whose_yaml_does_not_parse_names_its_application_when_its_lines_read(

@@ -324,7 +324,7 @@ def _application_of(data: dict[str, Any], block: Block, path: str) -> str | None
     return application_key(plain(company), plain(role) if role else "", application)
 
 
-_SIMPLE = re.compile(r"^(?P<key>[A-Za-z_][\w-]*):[ \t]+(?P<value>[^\r\n]*?)[ \t]*$", re.MULTILINE)
+_SIMPLE = re.compile(r"^(?P<key>[A-Za-z_][\w-]*):[ \t]+(?P<value>[^\r\n]*?)[ \t]*\r?$", re.M)
 _BARE_LINK = re.compile(r"\[\[[^\[\]\r\n]+\]\]")  # `company: [[Acme]]`, unquoted
 
 
