@@ -83,7 +83,9 @@ def region_lines(
 
     def line_of(action: Action) -> str:
         where = link(action.note)
-        known = memo.get(id(action)) if memo else None
+        if memo is None:
+            return task_line(action, today, where, dates)
+        known = memo.get(id(action))
         if known and known[0] is action and known[1:4] == (where, today, dates):
             fresh[id(action)] = known
             return known[4]
