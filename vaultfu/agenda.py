@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from . import safe
-from .model import Action, Agenda, Kind, State, TaskStatus
+from .model import Action, Agenda, Channel, Kind, State, TaskStatus
 
 SECTIONS = ("Overdue", "Today", "Next 7 days", "Later")
 
@@ -39,15 +39,15 @@ def task_line(action: Action, today: dt.date, link: str, dates: bool = False) ->
     (`agenda_dates = true`) it carries 📅 too. vaultfu's words are made safe (`safe.text`); a
     task you wrote keeps its own markup."""
     words = action.text if action.kind is Kind.TASK else safe.text(action.text)
-    parts = [words, safe.note_link(link, action.note)]
-    if action.channel.value != "none":
-        parts.append(action.channel.value)
-    late = late_text(action, today)
-    if late:
-        parts.append(late)
+    line = f"- [ ] {words} · {safe.note_link(link, action.note)}"
+    if action.channel is not Channel.NONE:
+        line += f" · {action.channel.value}"
+    late = (today - action.due).days
+    if late > 0:
+        line += f" · {late} d. late"
     if dates:
-        return f"- [ ] {' · '.join(parts)} 📅 {action.due.isoformat()} 🆔 {action.id}"
-    return f"- [ ] {' · '.join([*parts, f'due {action.due.isoformat()}'])} 🆔 {action.id}"
+        return f"{line} 📅 {action.due.isoformat()} 🆔 {action.id}"
+    return f"{line} · due {action.due.isoformat()} 🆔 {action.id}"
 
 
 # The watcher's agenda lines of the last cycle, by action (`id`: the action is kept with its
