@@ -475,7 +475,7 @@ def test_words_and_order_kept_by_action_are_those_of_the_action_asked_for() -> N
     from msgspec.structs import replace
 
     from vaultfu.drafts import linked_draft
-    from vaultfu.memo import line_words, order
+    from vaultfu.memo import kept_order, line_words, order
     from vaultfu.wording import task_words
 
     actions = list(planned(ACME).actions)
@@ -485,7 +485,7 @@ def test_words_and_order_kept_by_action_are_those_of_the_action_asked_for() -> N
             assert line_words(action, text) == task_words(action, linked_draft(text))
             person = action.person.name.casefold() if action.person else ""
             key = (action.due, action.company.casefold(), action.kind.value, person, action.id)
-            assert order(action) == key
+            assert order(action) == kept_order(action) == key
         actions = [
             replace(a, text=a.text + " again", company=a.company + "x", due=a.due + ONE)
             for a in actions

@@ -107,12 +107,17 @@ def line_words(action: Action, text: str) -> str:
 
 def order(action: Action) -> tuple[dt.date, str, str, str, str]:
     """The agenda's order: by day, company, kind, person and id."""
+    person = action.person.name.casefold() if action.person else ""
+    return (action.due, action.company.casefold(), action.kind.value, person, action.id)
+
+
+def kept_order(action: Action) -> tuple[dt.date, str, str, str, str]:
+    """`order`, kept per action (the watcher's: a command's run sorts new actions only)."""
     known = _ORDER.get(id(action))
     if known is not None and known[0] is action:
         return known[1]
     if len(_ORDER) >= _KEPT:
         _ORDER.clear()
-    person = action.person.name.casefold() if action.person else ""
-    key = (action.due, action.company.casefold(), action.kind.value, person, action.id)
+    key = order(action)
     _ORDER[id(action)] = (action, key)
     return key

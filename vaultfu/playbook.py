@@ -23,7 +23,7 @@ from .days import (
     to_monday,
 )
 from .ids import Lines, adoptions, answering, copies, follow_up_id, user_task_id
-from .memo import PlanMemo, Planned, order, same
+from .memo import PlanMemo, Planned, kept_order, order, same
 from .model import (
     Action,
     Application,
@@ -213,7 +213,7 @@ class _Planner:
                 )
         self.once()
         self.space_status_checks()
-        self.actions.sort(key=order)
+        self.actions.sort(key=order if self.memo is None else kept_order)
         copied, said = copies(self.interviews, self.lines.copied, self.actions)
         return Plan(
             tuple(self.actions),
