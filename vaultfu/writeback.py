@@ -194,12 +194,15 @@ def follow_up_ops(interview: Interview, wanted: Wanted) -> Ops:
         for mark in interview.drafts
         if mark.id in wanted.redrafts and mark.intact
     ]
-    known = {m.hash for m in interview.mail}
-    new_lines = [line for h, line in wanted.mail_lines.get(interview.path, ()) if h not in known]
-    sections = []
-    kept = {mark.id: mark for mark in interview.drafts}
+    mail = wanted.mail_lines.get(interview.path, ())
+    known = {m.hash for m in interview.mail} if mail else set()
+    new_lines = [line for h, line in mail if h not in known]
+    sections: list[str] = []
     wanted_here = wanted.by_note.get(interview.path, ())
-    present = ids_present(interview.tasks) if wanted_here else set()
+    if not wanted_here:  # (most notes: the rest is for the follow-ups to write here)
+        return Ops(marks, refresh, redraft, new_lines, sections)
+    kept = {mark.id: mark for mark in interview.drafts}
+    present = ids_present(interview.tasks)
     for ident in wanted_here:
         action = wanted.actions[ident]
         draft = wanted.drafts.get(ident)
