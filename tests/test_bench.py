@@ -15,8 +15,10 @@ FIGURES = [
     "(d) agenda --json, warm cache, mixed 600",
     "(c) agenda --json, empty cache, all-interviews 1,500",
     "(f) peak memory",
-    "(g) mixed: 1,500 vs 600",
-    "(g) all-interviews: 1,500 vs 600",
+    "(g) mixed: 1,500 vs 600, empty cache, the rows above",
+    "(g) mixed: 1,500 vs 600, empty cache, alternated",
+    "(g) all-interviews: 1,500 vs 600, empty cache, the rows above",
+    "(g) all-interviews: 1,500 vs 600, empty cache, alternated",
     "(e) watch: save → agenda written, p50",
     "watch: save → agenda written, p95",
 ]
