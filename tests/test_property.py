@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from vaultfu.agenda import agenda_ticks
 from vaultfu.config import Config
 from vaultfu.edits import (
     BEGIN,
@@ -23,7 +24,7 @@ from vaultfu.edits import (
 from vaultfu.front import find_frontmatter
 from vaultfu.model import Kind, TaskStatus
 from vaultfu.notes import parse_text
-from vaultfu.writeback import Request, agenda_ticks, plan_notes
+from vaultfu.writeback import Request, plan_notes
 
 REL = "Interviews/n.md"
 TODAY = dt.date(2026, 11, 24)

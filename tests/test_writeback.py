@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import importlib.resources
 
+from vaultfu.agenda import Ticks, agenda_ticks
 from vaultfu.config import Config
 from vaultfu.edits import BEGIN, END
 from vaultfu.model import Kind, TaskStatus
 from vaultfu.notes import parse_text
-from vaultfu.writeback import NotesPlan, Request, Ticks, agenda_ticks, check_edit, plan_notes
+from vaultfu.writeback import NotesPlan, Request, check_edit, plan_notes
 
 from .conftest import ACME, note
 

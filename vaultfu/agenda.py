@@ -1,4 +1,5 @@
-"""Actions → the agenda region's Markdown, and the `--json` shape (pure)."""
+"""Actions → the agenda region's Markdown, and the `--json` shape; the boxes ticked in the
+region (pure)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from . import safe
+from .body import parse_structure
+from .edits import region_of
+from .front import decode
 from .model import Action, Agenda, Channel, Kind, State, TaskStatus
 
 SECTIONS = ("Overdue", "Today", "Next 7 days", "Later")
@@ -224,3 +228,23 @@ def shown_due(region: bytes, ident: str) -> dt.date | None:
                     continue
         end = start
     return None
+
+
+Ticks = dict[str, tuple[TaskStatus, dt.date]]
+
+
+_TICKED = re.compile(rb"\[[xX\-]\]")
+
+
+def agenda_ticks(data: bytes | None, rel: str, today: dt.date) -> Ticks:
+    """Boxes the user ticked (or cancelled) inside the agenda's region, from the agenda's UTF-8
+    bytes (checked, without a BOM): the region is decoded only when a box in it is ticked."""
+    found = region_of(data or b"")
+    if not found or not _TICKED.search(found):  # vaultfu writes only open boxes there
+        return {}
+    region = decode(found, rel)
+    ticks: Ticks = {}
+    for task in parse_structure(region, 1, rel).tasks:
+        if task.id and task.status is not TaskStatus.OPEN:  # dated as the Tasks plugin dated it
+            ticks[task.id] = (task.status, task.done or task.cancelled or today)
+    return ticks

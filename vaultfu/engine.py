@@ -16,7 +16,7 @@ from pathlib import Path
 from msgspec.structs import replace
 
 from . import settled, vault
-from .agenda import region_bytes, shown_due
+from .agenda import agenda_ticks, region_bytes, shown_due
 from .config import Config
 from .drafts import heading
 from .edits import LineError, RegionError, region_of, replace_region
@@ -34,7 +34,6 @@ from .writeback import (
     Request,
     Wanted,
     action_order,
-    agenda_ticks,
     check_edit,
     edit_note,
     plan_notes,

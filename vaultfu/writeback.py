@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import re
 from collections import defaultdict
 from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 import msgspec
 
+from .agenda import Ticks
 from .body import Heading, parse_structure
 from .config import Config
 from .drafts import DraftError, draft_section, facts_hash, heading, stale
@@ -21,12 +21,11 @@ from .edits import (
     append_sections,
     insert_tasks,
     is_follow_ups,
-    region_of,
     replace_lines,
     set_task_mark,
     update_task_line,
 )
-from .front import decode, find_frontmatter
+from .front import find_frontmatter
 from .ids import ids_present, user_task_id
 from .memo import PlanMemo, line_words
 from .model import Action, Copies, DraftMark, Interview, Kind, Plan, Problem, TaskStatus
@@ -276,26 +275,6 @@ class Request:
     # the watcher while the user is still editing: open lines that no longer apply are left
     # open for now (a name or a status caught half typed must not cancel them for good)
     hold_stale: bool = False
-
-
-Ticks = dict[str, tuple[TaskStatus, dt.date]]
-
-
-_TICKED = re.compile(rb"\[[xX\-]\]")
-
-
-def agenda_ticks(data: bytes | None, rel: str, today: dt.date) -> Ticks:
-    """Boxes the user ticked (or cancelled) inside the agenda's region, from the agenda's UTF-8
-    bytes (checked, without a BOM): the region is decoded only when a box in it is ticked."""
-    found = region_of(data or b"")
-    if not found or not _TICKED.search(found):  # vaultfu writes only open boxes there
-        return {}
-    region = decode(found, rel)
-    ticks: Ticks = {}
-    for task in parse_structure(region, 1, rel).tasks:
-        if task.id and task.status is not TaskStatus.OPEN:  # dated as the Tasks plugin dated it
-            ticks[task.id] = (task.status, task.done or task.cancelled or today)
-    return ticks
 
 
 @dataclass(frozen=True)
