@@ -367,3 +367,32 @@ def test_a_note_in_the_old_layout_keeps_its_drafts(vault: Vault) -> None:
     text = vault.read("Interviews/acme.md")
     assert text.count("\n## Draft — thank-you email to Jane Doe (24 Nov)\n") == 1
     assert "\n## Drafts\n\n### Draft — status check to Jane Doe" in text
+
+
+def test_a_fresh_draft_asked_for_supersedes_the_edited_one_out_of_date(
+    vault: Vault,
+    runner,  # type: ignore[no-untyped-def]
+) -> None:
+    """The problem of an edited draft out of date says that `vaultfu draft NOTE --force`
+    writes a fresh one below it. Once it did, the fresh one is the draft: the edited one above
+    it is left as it is and no longer said to be out of date on every run."""
+    from vaultfu.cli import main
+
+    vault.write("Interviews/acme.md", fresh(extra="thank_you_note: false\n"))
+    go(vault)
+    text = vault.read("Interviews/acme.md")
+    mine = text.replace("[something you discussed]", "the roadmap")
+    vault.write("Interviews/acme.md", mine.replace("T10:00", "T15:00", 1), raw=True)
+    assert any("is out of date" in p.message for p in go(vault).agenda.problems)
+    args = ["draft", str(vault.root / "Interviews/acme.md"), "--vault", str(vault.root)]
+    args += ["--today", TUE.isoformat(), "--kind", "thank-you-email", "--force"]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 0, result.output
+    forced = vault.read("Interviews/acme.md")
+    assert forced.count("### Draft — thank-you email") == 2 and "the roadmap" in forced
+    after = go(vault)
+    assert not any("is out of date" in p.message for p in after.agenda.problems)
+    assert after.written == () or after.written == ("Agenda.md",)
+    assert vault.read("Interviews/acme.md") == forced
+    before = vault.snapshot()
+    assert go(vault).written == () and vault.snapshot() == before

@@ -188,10 +188,11 @@ def follow_up_ops(interview: Interview, wanted: Wanted) -> Ops:
             snooze = action.put_off if task.scheduled is None else None
             if words != task.text or action.due != task.due or snooze:
                 refresh.append((task.line, words, action.due, snooze))
+    last = _last_drafts(interview)
     redraft = [
         (mark.start, mark.end, wanted.redrafts[mark.id])
         for mark in interview.drafts
-        if mark.id in wanted.redrafts and mark.intact
+        if mark.id in wanted.redrafts and mark.intact and last[mark.id] is mark
     ]
     mail = wanted.mail_lines.get(interview.path, ())
     known = {m.hash for m in interview.mail} if mail else set()
@@ -386,8 +387,14 @@ def _draft_line(mark: DraftMark, text: str | None, rel: str, config: Config) -> 
     """Where a draft section starts in the note's new text (a line added above it moves it
     down): the next run, with nothing to write, must name the same line."""
     note = _interview_of(text, rel, config) if text is not None else None
-    found = next((m.start for m in note.drafts if m.id == mark.id), None) if note else None
-    return mark.start if found is None else found
+    found = _last_drafts(note).get(mark.id) if note else None
+    return mark.start if found is None else found.start
+
+
+def _last_drafts(note: Interview) -> dict[str, DraftMark]:
+    """Each follow-up's last draft section in a note: a draft asked for again (`vaultfu draft
+    --force`) is written below the one it supersedes, which is then left as it is."""
+    return {mark.id: mark for mark in note.drafts}
 
 
 Held = tuple[Action, TaskStatus, dt.date]  # a tick its note cannot take yet
@@ -453,10 +460,13 @@ def build_wanted(
             drafts[ident] = section
     redrafts: dict[str, str] = {}
     for note in interviews if config.write_notes else ():
+        last = _last_drafts(note)
         for mark in note.drafts:
             found = by_id.get(mark.id)
             if found is None or found.done is not None or found.note != note.path:
                 continue
+            if last[mark.id] is not mark:
+                continue  # a fresh draft was asked for below it (`draft --force`): that one
             if hashed(found, note, config.user_name) == mark.facts:
                 continue  # written from the facts as they are
             if not mark.intact:
