@@ -148,14 +148,15 @@ def region_lines(
     return lines
 
 
-_VALUES: dict[Any, str] = {member: member.value for kind in (Kind, Channel) for member in kind}
-_STATES = {-1: State.UPCOMING.value, 0: State.TODAY.value, 1: State.OVERDUE.value}
+# the enums' values, looked up (`Enum.value` is a descriptor call: the all-interviews bench
+# vault's agenda has 14,836 actions)
+_VALUES: dict[Any, str] = {
+    member: member.value for kind in (Kind, Channel, State) for member in kind
+}
 
 
 def action_json(action: Action, today: dt.date) -> dict[str, Any]:
-    """(`Action.state` and `days_late`, and the enums' values, worked out inline: an agenda of
-    the all-interviews bench vault has 14,836 actions.)"""
-    person, late = action.person, (today - action.due).days
+    person = action.person
     return {
         "id": action.id,
         "kind": _VALUES[action.kind],
@@ -167,8 +168,8 @@ def action_json(action: Action, today: dt.date) -> dict[str, Any]:
         "email": person.email if person else None,
         "channel": _VALUES[action.channel],
         "due": action.due.isoformat(),
-        "state": _STATES[(late > 0) - (late < 0)],
-        "days_late": late if late > 0 else 0,
+        "state": _VALUES[action.state(today)],
+        "days_late": action.days_late(today),
         "text": action.text,
     }
 

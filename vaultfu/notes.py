@@ -319,6 +319,11 @@ def _application_of(data: dict[str, Any], block: Block, path: str) -> str | None
         company, role, application = f.text("company"), f.text("role"), f.text("application")
     except NoteError:
         return None
+    return _key_of(company, role, application)
+
+
+def _key_of(company: str | None, role: str | None, application: str | None) -> str | None:
+    """The application of a note that names its company and its role (or application)."""
     if not company or not (role or application):
         return None
     return application_key(plain(company), plain(role) if role else "", application)
@@ -349,7 +354,4 @@ def _application_of_lines(yaml: str, config: Config) -> str | None:
     kind = found.get(config.type_key, "")
     if kind.casefold() != config.type_value.casefold():
         return None
-    company, role, application = found.get("company"), found.get("role"), found.get("application")
-    if not company or not (role or application):
-        return None
-    return application_key(plain(company), plain(role) if role else "", application)
+    return _key_of(found.get("company"), found.get("role"), found.get("application"))

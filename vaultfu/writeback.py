@@ -201,16 +201,15 @@ def follow_up_ops(interview: Interview, wanted: Wanted) -> Ops:
     wanted_here = wanted.by_note.get(interview.path, ())
     if not wanted_here:  # (most notes: the rest is for the follow-ups to write here)
         return Ops(marks, refresh, redraft, new_lines, sections)
-    kept = {mark.id: mark for mark in interview.drafts}
     present = ids_present(interview.tasks)
     for ident in wanted_here:
         action = wanted.actions[ident]
         draft = wanted.drafts.get(ident)
         if ident not in present:
-            if ident in kept and ident not in wanted.force_drafts:  # the line was deleted:
+            if ident in last and ident not in wanted.force_drafts:  # the line was deleted:
                 # it comes back, alone, linked to the draft that is still there (by the
                 # heading it is given now, when it is brought up to date in this same edit)
-                mark = kept[ident]
+                mark = last[ident]
                 fresh = ident in wanted.redrafts and mark.intact
                 new_lines.append(note_task_line(action, heading(action) if fresh else mark.heading))
                 continue
@@ -352,8 +351,10 @@ def plan_notes(
     outdated: list[tuple[Interview, DraftMark, Action]] = []  # edited drafts out of date
     ticks_only = replace(wanted, cancel_stale=False)
     hashed = memo.facts_hash if memo is not None else facts_hash  # (the watcher's: kept)
-    args = (config, second, interviews, today, ticks, request, template, problems, outdated)
-    wanted = build_wanted(*args, unread, hashed)
+    wanted = build_wanted(
+        config, second, interviews, today, ticks, request, template, problems, outdated,
+        unread=unread, hashed=hashed,
+    )  # fmt: skip
     if memo is not None:
         memo.turn()
     changes: dict[str, str] = {}
