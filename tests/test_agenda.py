@@ -11,10 +11,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vaultfu.agenda import shown_due
+from vaultfu.agenda import shown_due, shown_words, task_line
 from vaultfu.edits import BEGIN, END, RegionError, region_of, replace_region
 from vaultfu.engine import run
-from vaultfu.model import RunResult
+from vaultfu.model import Action, Channel, Kind, RunResult
+from vaultfu.wording import task_words
 
 from .conftest import ACME, ROOT, TODAY, Vault
 
@@ -275,6 +276,36 @@ def test_the_day_shown_is_that_of_the_last_line_with_a_real_day() -> None:
     assert shown_due(region, a) == dt.date(2026, 11, 24)  # the 31st is no day: the 24th
     assert shown_due(region + f"📅 2026-12-01 🆔 {a}".encode(), a) == dt.date(2026, 12, 1)
     assert shown_due(region, _IDS[1]) is None
+
+
+# The words the agenda showed for a follow-up, read back from its line, are the words of the
+# note's task line without their draft link, whatever the text, the link (a wikilink, or a
+# Markdown link for a name a wikilink cannot hold), the channel, the lateness and `agenda_dates`.
+_WORDS = st.lists(
+    st.sampled_from([*"ab ·[]()#|%:—é📅🆔", " · ", " · email", " · [x]", "](y)"]), max_size=12
+).map("".join)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(
+    _WORDS.filter(lambda w: w.strip() == w and w != ""),
+    st.sampled_from(["acme", "Acme [x] #1", "a|b", "2026-11-24 Acme · email"]),
+    st.sampled_from(list(Channel)),
+    st.integers(-3, 3),
+    st.booleans(),
+)
+def test_the_words_shown_for_an_id_are_the_note_lines_words(
+    text: str, name: str, channel: Channel, late: int, dates: bool
+) -> None:
+    due = dt.date(2026, 11, 24)
+    action = Action("vf-0123456789", Kind.STATUS_CHECK, f"I/{name}.md", "A", "Acme", "Eng", due,
+                    channel, text)  # fmt: skip
+    line = task_line(action, due + dt.timedelta(days=late), name, dates)
+    other = line.replace("0123456789", "abcdefabcd")
+    region = f"## Today\n{line}\n{other} ✅ 2026-11-24\n".encode()
+    assert shown_words(region, action.id) == task_words(action, None), line
+    assert shown_words(region, "vf-abcdefabcd") is None  # a ticked line shows no words
+    assert shown_words(region, "vf-0000000000") is None
 
 
 def test_the_watchers_lines_are_rendered_once_per_action_and_day_and_link(vault: Vault) -> None:

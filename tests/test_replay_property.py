@@ -66,7 +66,9 @@ EDIT = st.one_of(
     st.tuples(
         st.just("line"),
         st.sampled_from(sorted(NOTES)),
-        st.sampled_from(["progress", "tag", "block", "tick", "cancel", "snooze"]),
+        st.sampled_from(
+            ["progress", "tag", "block", "tick", "cancel", "snooze", "words", "reword"]
+        ),
         st.integers(0, 5),
     ),
     st.tuples(st.just("agenda"), st.integers(0, 9)),
@@ -110,6 +112,7 @@ STEP = st.tuples(st.lists(EDIT, min_size=0, max_size=3), st.integers(0, 6))  # e
 
 
 MINE = "the roadmap they showed me"  # what the user wrote into a draft
+WORDS = "(called her twice)"  # what the user wrote into the text of one of vaultfu's lines
 
 
 def set_key(text: str, key: str, value: str) -> str:
@@ -166,6 +169,10 @@ def apply(r: Replay, step: tuple[object, ...], today: dt.date) -> None:
             line = re.sub(r"^- \[.\] ", "- [x] ", line) + f" ✅ {today.isoformat()}"
         elif how == "cancel":
             line = re.sub(r"^- \[.\] ", "- [-] ", line) + f" ❌ {today.isoformat()}"
+        elif how == "words":  # at the end of its text, before its fields
+            line = re.sub(r" (?=[⏳📅🆔])", f" {WORDS} ", line, count=1)
+        elif how == "reword":  # after its first word
+            line = re.sub(r"^(- \[.\] \S+)", rf"\1 {WORDS}", line, count=1)
         elif how == "snooze" and " ^" not in line and "⏳" not in line:
             line += f" ⏳ {(today + dt.timedelta(days=3)).isoformat()}"
         lines[task.line - 1] = line
@@ -330,6 +337,7 @@ def replay(steps: list[tuple[list[tuple[object, ...]], int]], starts: list[int])
                 now = vault.read(moves.get(rel, rel))
                 assert user_lines(now) == user_lines(text), f"{today}: {rel}: its lines changed"
                 assert now.count(MINE) == text.count(MINE), f"{today}: {rel}: a draft of mine"
+                assert now.count(WORDS) == text.count(WORDS), f"{today}: {rel}: a line's words"
                 if rel in r.crlf:  # its lines are written with its own line endings
                     assert "\n" not in now.replace("\r\n", ""), f"{today}: {rel}: a bare LF"
             for rel, new in moves.items():  # and back where it was, for the next run
@@ -408,6 +416,14 @@ FOUND = [  # sequences earlier runs of this property failed on, each a bug since
         ],
         [0, 1, 2],
     ),  # an edited draft out of date named by its line before a line was added above it
+    (
+        [
+            ([], 2),
+            ([("line", "Interviews/acme.md", "words", 0)], 1),
+            ([("line", "Interviews/acme.md", "reword", 0)], 1),
+        ],
+        [0, 0, 0],
+    ),  # words the user added to the text of vaultfu's line, put back as vaultfu wrote them
 ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import subprocess
 import sys
 
@@ -396,3 +397,68 @@ def test_a_fresh_draft_asked_for_supersedes_the_edited_one_out_of_date(
     assert vault.read("Interviews/acme.md") == forced
     before = vault.snapshot()
     assert go(vault).written == () and vault.snapshot() == before
+
+
+def _status_check(text: str) -> str:
+    return next(line for line in text.splitlines() if "Follow up with Jane Doe" in line)
+
+
+def _decision_by(v: Vault, day: str) -> None:
+    text = v.read("Interviews/acme.md")
+    if "decision_by:" in text:
+        text = re.sub(r"decision_by: \S+", f"decision_by: {day}", text)
+    else:
+        text = text.replace("status: waiting\n", f"status: waiting\ndecision_by: {day}\n")
+    v.write("Interviews/acme.md", text, raw=True)
+
+
+def test_words_the_user_changed_on_a_vaultfu_line_stay(vault: Vault) -> None:
+    """DESIGN §4: an open line's text and 📅 follow the facts, and whatever the user added to
+    the line stays: words added to its text or changed in it too. When the facts change, only
+    its 📅 and its draft link (to the draft written anew for the new day) move; the agenda
+    shows vaultfu's new words."""
+    vault.write("Interviews/acme.md", fresh(date="2026-11-10T10:00"))
+    go(vault)
+    text = vault.read("Interviews/acme.md")
+    line = _status_check(text)
+    assert "[[#Draft — status check to Jane Doe (17 Nov)|draft]] 📅 2026-11-17" in line
+    added = line.replace("|draft]] ", "|draft]] (or call her Monday) ", 1)
+    changed = line.replace("look for company news first", "mention the demo", 1)
+    for mine in (added, changed):
+        vault.write("Interviews/acme.md", text.replace(line, mine), raw=True)
+        assert go(vault).written == ()  # the user's words are not put back
+        _decision_by(vault, "2026-11-27")
+        go(vault)
+        after = vault.read("Interviews/acme.md")
+        agenda = vault.read("Agenda.md")
+        due = re.search(r"due (\S+) 🆔 " + line[-13:], agenda)
+        assert due is not None and due.group(1) != "2026-11-17"
+        day = dt.date.fromisoformat(due.group(1))
+        assert _status_check(after) == mine.replace(
+            "(17 Nov)|draft", f"({day.day} {day:%b})|draft"
+        ).replace("📅 2026-11-17", f"📅 {day}")
+        assert f"### Draft — status check to Jane Doe ({day.day} {day:%b})" in after
+        assert "Acme Corp (Senior Backend Engineer) (they named Fri 27 Nov): ask where" in agenda
+        before = vault.snapshot()
+        assert go(vault).written == ()
+        assert vault.snapshot() == before
+        vault.write("Interviews/acme.md", text, raw=True)
+        go(vault)
+
+
+def test_words_vaultfu_wrote_follow_the_facts(vault: Vault) -> None:
+    """A line whose words are still vaultfu's (as the agenda showed them) is brought up to date.
+    With no agenda to tell (the agenda note deleted), its words stay as they are and its 📅
+    moves: vaultfu cannot tell them from the user's own."""
+    vault.write("Interviews/acme.md", fresh(date="2026-11-10T10:00"))
+    go(vault)
+    _decision_by(vault, "2026-11-27")
+    go(vault)
+    line = _status_check(vault.read("Interviews/acme.md"))
+    assert "(Senior Backend Engineer) (they named Fri 27 Nov): ask where the decision" in line
+    (vault.root / "Agenda.md").unlink()
+    _decision_by(vault, "2026-11-30")
+    go(vault)
+    now = _status_check(vault.read("Interviews/acme.md"))
+    assert "(they named Fri 27 Nov)" in now and "📅 2026-12-0" in now
+    assert "(they named Mon 30 Nov)" in vault.read("Agenda.md")

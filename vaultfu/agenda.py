@@ -231,6 +231,35 @@ def shown_due(region: bytes, ident: str) -> dt.date | None:
     return None
 
 
+_SHOWN_LINE = re.compile(
+    r"- \[.\] (?P<rest>.*?)(?: · \d+ d\. late)?"
+    r"(?: · due | 📅 )\d{4}-\d{2}-\d{2} 🆔 (?P<id>vf-[0-9a-f]{10})"
+)
+_CHANNELS = tuple(f" · {c.value}" for c in Channel if c is not Channel.NONE)
+
+
+def shown_words(region: bytes, ident: str) -> str | None:
+    """The words of vaultfu's task line for one follow-up as the agenda region (UTF-8) last
+    showed them: `task_words` without a draft link (the text, then the channel; the agenda's
+    link to the note, lateness and day taken out). None when no line of the region shows it."""
+    needle = f"🆔 {ident}".encode()
+    end = len(region)
+    while (at := region.rfind(needle, 0, end)) != -1:
+        start = region.rfind(b"\n", 0, at) + 1
+        stop = region.find(b"\n", at)
+        line = region[start : stop if stop != -1 else len(region)].decode("utf-8").strip()
+        found = _SHOWN_LINE.fullmatch(line)
+        if found and found.group("id") == ident:
+            rest = found.group("rest")
+            channel = next((c for c in _CHANNELS if rest.endswith(c)), "")
+            # the link to the note is the last ` · [` before the channel: its label holds no `[`
+            link = rest.rfind(" · [", 0, len(rest) - len(channel))
+            if link != -1:
+                return rest[:link] + channel
+        end = start
+    return None
+
+
 Ticks = dict[str, tuple[TaskStatus, dt.date]]
 
 

@@ -157,6 +157,20 @@ def linked_draft(words: str) -> str | None:
     return found.group(1) if found else None
 
 
+def refreshed_words(text: str, words: str, draft: str | None, shown: str | None) -> str:
+    """The words to write on vaultfu's open task line whose words are `text`, now that vaultfu
+    would write `words`: those while `text` is what vaultfu last wrote, as the agenda showed it
+    (`shown`: vaultfu's words without their draft link); else `text` is the user's and stays,
+    only its draft link brought to the heading of a draft written anew (`draft`). With no
+    agenda line to tell (`shown` None: the agenda note deleted), `text` stays too: words left
+    as they were, never the user's words lost."""
+    if shown is not None and _DRAFT_LINK.sub("", text).removesuffix(" · ") == shown:
+        return words
+    if draft is None:
+        return text
+    return _DRAFT_LINK.sub(lambda _: f"[[#{draft}|draft]]", text, count=1)
+
+
 def to_them(topic: str) -> str:
     """A topic as the user wrote it, said to the company: "their migration" → "your migration"."""
     words = topic.split(" ", 1)

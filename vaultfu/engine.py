@@ -16,7 +16,7 @@ from pathlib import Path
 from msgspec.structs import replace
 
 from . import settled, vault
-from .agenda import agenda_ticks, region_bytes, shown_due
+from .agenda import agenda_ticks, region_bytes, shown_due, shown_words
 from .config import Config
 from .drafts import heading
 from .edits import LineError, RegionError, region_of, replace_region
@@ -139,6 +139,12 @@ def prepare(
             region_now = region_of(agenda_data or b"") or b""
         return shown_due(region_now, ident)
 
+    def said(ident: str) -> str | None:  # read only when a line's words are to change
+        nonlocal region_now
+        if region_now is None:
+            region_now = region_of(agenda_data or b"") or b""
+        return shown_words(region_now, ident)
+
     planned = plan_notes(
         text_of,
         loaded.interviews,
@@ -151,6 +157,7 @@ def prepare(
         edits=edits,
         memo=memo,
         shown=shown_day,
+        said=said,
         frozen=kept,
         unread=frozenset(i for p in loaded.problems for i in p.ids),
     )

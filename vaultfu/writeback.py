@@ -14,7 +14,7 @@ import msgspec
 from .agenda import Ticks
 from .body import Heading, parse_structure
 from .config import Config
-from .drafts import DraftError, draft_section, facts_hash, heading, stale
+from .drafts import DraftError, draft_section, facts_hash, heading, refreshed_words, stale
 from .edits import (
     DRAFTS,
     LineError,
@@ -32,6 +32,8 @@ from .model import Action, Copies, DraftMark, Interview, Kind, Plan, Problem, Ta
 from .notes import parse_text
 from .playbook import Shown, plan
 from .wording import note_task_line, task_words
+
+Said = Callable[[str], str | None]  # id → the words the agenda showed for it
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,7 @@ class Wanted:
     mail_lines: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
     copies: Copies = frozenset()  # (note, id): copies of another note's lines, left alone
     written: frozenset[str] = frozenset()  # ids on a line in any note (read when ticks came)
+    said: Said | None = None  # the words the agenda showed for an id (see `refreshed_words`)
 
     @functools.cached_property
     def by_note(self) -> dict[str, list[str]]:
@@ -185,6 +188,8 @@ def follow_up_ops(interview: Interview, wanted: Wanted) -> Ops:
         elif action.kind is not Kind.TASK:
             draft = heading(action) if action.id in wanted.redrafts else None
             words = task_words(action, draft) if draft else line_words(action, task.text)
+            if words != task.text and wanted.said is not None:  # are they still vaultfu's?
+                words = refreshed_words(task.text, words, draft, wanted.said(action.id))
             snooze = action.put_off if task.scheduled is None else None
             if words != task.text or action.due != task.due or snooze:
                 refresh.append((task.line, words, action.due, snooze))
@@ -301,13 +306,14 @@ def plan_notes(
     shown: Shown | None = None,
     frozen: Container[str] = (),
     unread: frozenset[str] = frozenset(),
+    said: Said | None = None,
 ) -> NotesPlan:
     """Every edit a run makes to the interview notes. Which notes change is decided from their
     parsed tasks; only those are read as text (`text_of`) and edited. No disk here: the text
     source, the template source and the person-link resolver are passed in. `frozen` notes
     (the notes of an application one of whose notes does not read) are not edited: their ticks
     stay in the agenda. `unread`: the ids on the lines of notes that do not read, written
-    nowhere else."""
+    nowhere else. `said`: see `Wanted`."""
     # Phase one: carry ticks back into the notes.
     first = plan(interviews, today=today, rules=config.playbook, memo=memo, shown=shown)
     written = ids_present(t for n in interviews for t in n.tasks) | unread if ticks else set()
@@ -317,6 +323,7 @@ def plan_notes(
         actions={a.id: a for a in first.actions},
         copies=first.copies,
         written=frozenset(written),
+        said=said,
     )
     ticked: dict[str, str] = {}
     held: list[Held] = []
@@ -353,7 +360,7 @@ def plan_notes(
     hashed = memo.facts_hash if memo is not None else facts_hash  # (the watcher's: kept)
     wanted = build_wanted(
         config, second, interviews, today, ticks, request, template, problems, outdated,
-        unread=unread, hashed=hashed,
+        unread=unread, hashed=hashed, said=said,
     )  # fmt: skip
     if memo is not None:
         memo.turn()
@@ -422,6 +429,7 @@ def build_wanted(
     outdated: list[tuple[Interview, DraftMark, Action]],
     unread: frozenset[str] = frozenset(),
     hashed: Callable[[Action, Interview, str | None], str] = facts_hash,
+    said: Said | None = None,
 ) -> Wanted:
     by_path = {n.path: n for n in interviews}
     present = ids_present(t for n in interviews for t in n.tasks) | unread
@@ -486,4 +494,5 @@ def build_wanted(
         mail_lines=request.mail_lines,
         copies=result.copies,
         written=frozenset(present) if ticks else frozenset(),
+        said=said,
     )
