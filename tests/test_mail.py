@@ -185,13 +185,21 @@ def test_without_a_mailbox_it_says_what_to_add(vault: Vault) -> None:
     assert "add a [mail] table" in result.output and len(result.output.splitlines()) == 1
 
 
-def test_sent_mail_ticks_the_follow_up_whose_draft_it_sent(sample: Vault, tmp_path: Path) -> None:
+@pytest.mark.parametrize("pasted", ["", "Pasted\u2028from\x0ca web\x85page.\n"])
+def test_sent_mail_ticks_the_follow_up_whose_draft_it_sent(
+    sample: Vault, tmp_path: Path, pasted: str
+) -> None:
     """Jane Doe has two open email follow-ups (the competing-offer note, due first, and the
-    thank-you): the sent thank-you's subject says which one it was."""
+    thank-you): the sent thank-you's subject says which one it was. The drafts' subjects are
+    read from their lines as Markdown counts them: text pasted into the note with a U+2028, a
+    form feed or a NEL in it (which `str.splitlines` takes for line breaks) moves nothing."""
     box = Box(tmp_path / "Mail", "maildir")
     text = sample.read(".vaultfu.toml") + f'\n[mail]\nme = ["{ME}"]\nmaildir = ["{box.path}"]\n'
     sample.write(".vaultfu.toml", text, raw=True)
     before = actions(run(sample, "2026-11-24", "agenda"))
+    note = "Interviews/2026-11-24 Acme Corp - onsite.md"
+    head, body = sample.read(note).split("\n---\n", 1)
+    sample.write(note, f"{head}\n---\n{pasted}{body}", raw=True)
     assert {"competing-offer", "thank-you-email"} <= set(before)
     subject = "Re: Thank you — Senior Backend Engineer interview"  # as a mail app may prefix it
     box.add(message(ME, "Jane Doe <jane.doe@acme.example>", subject, "2026-11-24"))

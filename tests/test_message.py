@@ -126,8 +126,11 @@ def test_an_email_draft_in_a_note_carries_a_working_link(vault: Vault) -> None:
     assert fields["body"] == draft.split("\n\n", 1)[1].replace("\n", "\r\n")
 
 
-def test_send_writes_an_eml_and_prints_its_path(vault: Vault, tmp_path: Path) -> None:
-    vault.write("Interviews/acme.md", ACME)
+@pytest.mark.parametrize("pasted", ["", "Pasted\u2028from\x0ca web\x85page.\n"])
+def test_send_writes_an_eml_and_prints_its_path(vault: Vault, tmp_path: Path, pasted: str) -> None:
+    """(`pasted`: text with a U+2028, a form feed or a NEL in it, which `str.splitlines` takes
+    for line breaks, moves none of the draft's lines.)"""
+    vault.write("Interviews/acme.md", ACME.replace("Notes.\n", f"Notes.\n{pasted}"))
     runner = CliRunner()
     runner.invoke(main, ["agenda", "--today", "2026-11-24", str(vault.root)])
     ident = next(

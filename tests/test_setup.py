@@ -115,6 +115,18 @@ def test_set_changes_that_one_line_only(runner: CliRunner, vault: Vault) -> None
     assert "status: waiting in the body stays" in after
 
 
+def test_set_finds_the_keys_line_as_markdown_counts_lines(runner: CliRunner, vault: Vault) -> None:
+    """A value pasted with a U+2028 in it (YAML folds it; `str.splitlines` would break the line
+    there, and take what follows it for a `status:` line of its own)."""
+    pasted = 'type: interview\nwhere: "met at\u2028status: lobby"\n'
+    vault.write("Interviews/acme.md", ACME.replace("type: interview\n", pasted))
+    before = vault.read("Interviews/acme.md")
+    note = str(vault.root / "Interviews/acme.md")
+    result = runner.invoke(main, ["set", note, "status", "offer", "--vault", str(vault.root)])
+    assert result.exit_code == 0, result.output
+    assert vault.read("Interviews/acme.md") == before.replace("status: waiting", "status: offer")
+
+
 def test_set_refuses_a_wrong_value_and_a_list(runner: CliRunner, vault: Vault) -> None:
     vault.write("Interviews/acme.md", ACME)
     before = vault.read("Interviews/acme.md")

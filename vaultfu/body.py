@@ -330,6 +330,13 @@ def section_hash(section: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
 
 
+def draft_lines(text: str, mark: DraftMark) -> str:
+    """A draft section's text under its heading, to the line before its mark, from the note's
+    whole text: its lines as Markdown counts them (`str.splitlines` also breaks at a form feed,
+    U+2028 and others, and would give other lines), joined by `\\n`."""
+    return "\n".join(_LINE_SPLIT.split(text)[mark.start : mark.end - 1])
+
+
 def find_drafts(body: str, body_line: int) -> tuple[DraftMark, ...]:
     """vaultfu's draft sections in a body: each from the nearest `## ` or `### ` heading above
     its mark to the line before the mark, a line that holds the mark alone (with whitespace).

@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 from . import vault
+from .body import draft_lines
 from .engine import Prepared, prepare, sorted_problems
 from .errors import NoteError, Refused
 from .front import BOM, decode, find_frontmatter, key_line
@@ -190,8 +191,8 @@ def send(root: Path, ident: str, *, today: dt.date | None, clock: dt.date) -> tu
     if mark is None:
         raise VaultfuError(f"{action.note}: no draft for {ident} yet; `vaultfu draft` writes it")
     snap = vault.read(prepared.root, action.note)
-    lines = decode(snap.data or b"", action.note).splitlines()
-    message = from_draft(undraft(without_link("\n".join(lines[mark.start : mark.end - 1]))))
+    section = draft_lines(decode(snap.data or b"", action.note), mark)
+    message = from_draft(undraft(without_link(section)))
     if message is None:
         where = f"{action.note}:{mark.start}"
         raise VaultfuError(f"{where}: the draft for {ident} is not an email (no To: and Subject:)")
@@ -228,11 +229,11 @@ def _draft_subjects(root: Path, interviews: tuple[Interview, ...]) -> dict[str, 
         if not note.drafts:
             continue
         try:
-            lines = decode(vault.read(root, note.path).data or b"", note.path).splitlines()
+            text = decode(vault.read(root, note.path).data or b"", note.path)
         except (OSError, NoteError):
             continue
         for mark in note.drafts:
-            message = from_draft(undraft(without_link("\n".join(lines[mark.start : mark.end - 1]))))
+            message = from_draft(undraft(without_link(draft_lines(text, mark))))
             if message is not None:
                 found[mark.id] = message.subject
     return found

@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 from .config import Config, MailSettings, Playbook
-from .edits import BEGIN, END, newline_of
+from .edits import BEGIN, END, lines_of, newline_of
 from .model import Status
 
 TEMPLATE_NAME = "Interview.md"
@@ -255,7 +255,7 @@ def set_key(text: str, body_offset: int, key: str, value: str) -> str:
     the frontmatter). `text` has no BOM; `body_offset` ends the closing `---` line."""
     nl = newline_of(text)
     head, body = text[:body_offset], text[body_offset:]
-    lines = head.splitlines(keepends=True)
+    lines = lines_of(head)  # as Markdown counts lines: not at a U+2028 or a form feed
     # lines[0] is the opening ---, lines[-1] the closing one
     for index in range(1, len(lines) - 1):
         found = _SIMPLE.match(lines[index].rstrip("\r\n"))
