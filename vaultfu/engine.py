@@ -131,19 +131,17 @@ def prepare(
         ids_present(t for n in loaded.interviews if n.path in kept for t in n.tasks) if kept else ()
     )
 
-    def shown_day(ident: str) -> dt.date | None:  # read only when the 📅 of a line was moved
+    def region_as_is() -> bytes:
         nonlocal region_now
-        if ident in unwritten:
-            return None
         if region_now is None:
             region_now = region_of(agenda_data or b"") or b""
-        return shown_due(region_now, ident)
+        return region_now
+
+    def shown_day(ident: str) -> dt.date | None:  # read only when the 📅 of a line was moved
+        return None if ident in unwritten else shown_due(region_as_is(), ident)
 
     def said(ident: str) -> str | None:  # read only when a line's words are to change
-        nonlocal region_now
-        if region_now is None:
-            region_now = region_of(agenda_data or b"") or b""
-        return shown_words(region_now, ident)
+        return shown_words(region_as_is(), ident)
 
     planned = plan_notes(
         text_of,
