@@ -127,6 +127,36 @@ def test_set_finds_the_keys_line_as_markdown_counts_lines(runner: CliRunner, vau
     assert vault.read("Interviews/acme.md") == before.replace("status: waiting", "status: offer")
 
 
+@pytest.mark.parametrize(
+    ("key", "typed", "line"),
+    [
+        ("company", "a # b", 'company: "a # b"'),  # unquoted, `# b` is a comment: `a`
+        ("company", "Acme: Corp", 'company: "Acme: Corp"'),
+        ("company", "#1 team", 'company: "#1 team"'),
+        ("company", "yes", 'company: "yes"'),  # text, as Obsidian reads it (PyYAML: true)
+        ("company", "[[Acme Corp]]", 'company: "[[Acme Corp]]"'),  # a link, not [["Acme Corp"]]
+        ("company", "O'Reilly", "company: O'Reilly"),
+        ("company", "'Acme'", "company: 'Acme'"),  # quoted by the user: as written
+        ("round", "01", 'round: "01"'),
+        ("priority", "2", "priority: 2"),
+        ("final_round", "true", "final_round: true"),
+        ("decision_by", "2026-11-30", "decision_by: 2026-11-30"),
+        ("date", "2026-11-20T16:30", "date: 2026-11-20T16:30"),
+        ("topics", "[roadmap, hiring]", "topics: [roadmap, hiring]"),
+    ],
+)
+def test_set_writes_what_was_typed(
+    runner: CliRunner, vault: Vault, key: str, typed: str, line: str
+) -> None:
+    """`vaultfu set` writes the value YAML reads back as what was typed: quoted when, as typed,
+    it would read as something else (or not at all)."""
+    vault.write("Interviews/acme.md", ACME)
+    note = str(vault.root / "Interviews/acme.md")
+    result = runner.invoke(main, ["set", note, key, typed, "--vault", str(vault.root)])
+    assert result.exit_code == 0, result.output
+    assert line in vault.read("Interviews/acme.md").split("\n")
+
+
 def test_set_refuses_a_wrong_value_and_a_list(runner: CliRunner, vault: Vault) -> None:
     vault.write("Interviews/acme.md", ACME)
     before = vault.read("Interviews/acme.md")

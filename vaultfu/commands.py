@@ -114,7 +114,7 @@ def set_value(root: Path, rel: str, key: str, value: str) -> Write | None:
     if block is None or not reads:
         raise NoteError(rel, None, "is not an interview note")
     try:
-        new = scaffold.set_key(text, block.body_offset, key, value)
+        new = scaffold.set_key(text, block.body_offset, key, scaffold.yaml_value(value))
     except ValueError as exc:
         raise NoteError(rel, key_line(block, key), str(exc)) from None
     if parse_text(rel, new, config) is None:  # raises NoteError, naming the line, when wrong

@@ -250,9 +250,40 @@ def merged_types(existing: str | None) -> str | None:
 _SIMPLE = re.compile(r"^(?P<key>[A-Za-z_][\w-]*)[ \t]*:[ \t]*(?P<value>[^\r\n]*?)[ \t]*$")
 
 
+_WIKILINK = re.compile(r"\[\[[^\[\]]+\]\]")
+
+
+def yaml_value(value: str) -> str:
+    """A value for `vaultfu set`, as YAML: written as typed when YAML reads it back as what was
+    typed (text, a whole number, a date, true or false, a list, or nothing to clear it), else
+    quoted: `a # b` stays `a # b` (unquoted, `# b` is a comment), `Acme: Corp` parses, `yes`
+    stays text (as Obsidian reads it; PyYAML would make it true) and `[[Acme Corp]]` a link
+    (unquoted, a list in a list). A value typed with its own quotes is taken as written."""
+    import yaml
+
+    typed = value.strip()
+    try:
+        found = yaml.safe_load(f"v: {typed}")
+    except yaml.YAMLError:
+        return _q(typed)
+    got = found.get("v", ...) if isinstance(found, dict) and len(found) == 1 else ...
+    if isinstance(got, str):
+        plain = got == typed or typed[:1] in ("'", '"')
+    elif isinstance(got, bool):
+        plain = typed.lower() in ("true", "false")
+    elif isinstance(got, int):
+        plain = str(got) == typed
+    elif got is None:
+        plain = typed in ("", "~", "null", "Null", "NULL")
+    else:  # a number with a point, a date, a list, a map
+        plain = got is not ... and not _WIKILINK.fullmatch(typed)
+    return typed if plain else _q(typed)
+
+
 def set_key(text: str, body_offset: int, key: str, value: str) -> str:
     """Set one frontmatter key: its line alone changes (or one line is added at the end of
-    the frontmatter). `text` has no BOM; `body_offset` ends the closing `---` line."""
+    the frontmatter). `text` has no BOM; `body_offset` ends the closing `---` line. `value`
+    is YAML (see `yaml_value`)."""
     nl = newline_of(text)
     head, body = text[:body_offset], text[body_offset:]
     lines = lines_of(head)  # as Markdown counts lines: not at a U+2028 or a form feed
