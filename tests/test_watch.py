@@ -524,3 +524,22 @@ def test_the_watcher_reads_the_mailbox_every_period(vault: Vault, tmp_path: Path
         vault.write("Interviews/acme.md", vault.read("Interviews/acme.md") + "\nmore\n", raw=True)
         wait_for(lambda: watcher.cycles > count)  # a save keeps the mailbox's problem shown
         assert "no date that can be read" in agenda(vault)
+
+
+def test_words_typed_into_vaultfus_line_are_not_typed_over(vault: Vault) -> None:
+    """Obsidian saves as the user types: words typed into the text of vaultfu's line, save
+    after save, are the user's; the watcher never writes the line back as vaultfu wrote it."""
+    vault.write("Interviews/acme.md", ACME)
+    with watching(vault) as (watcher, _updates, _):
+        text = vault.read("Interviews/acme.md")
+        line = next(x for x in text.split("\n") if "Email a thank-you to Jane Doe" in x)
+        typed = ""
+        for word in ("(sent", "from", "my", "phone)"):
+            typed = f"{typed} {word}".strip()
+            count = watcher.cycles
+            mine = line.replace("|draft]] ", f"|draft]] {typed} ", 1)
+            vault.write("Interviews/acme.md", text.replace(line, mine), raw=True)
+            wait_for(lambda count=count: watcher.cycles > count)  # type: ignore[misc]
+            quiet(watcher, 0.3)
+            assert mine in vault.read("Interviews/acme.md").split("\n")
+        assert "Email a thank-you to Jane Doe" in agenda(vault)
