@@ -5,6 +5,7 @@ from __future__ import annotations
 import ctypes
 import datetime as dt
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -543,3 +544,46 @@ def test_words_typed_into_vaultfus_line_are_not_typed_over(vault: Vault) -> None
             quiet(watcher, 0.3)
             assert mine in vault.read("Interviews/acme.md").split("\n")
         assert "Email a thank-you to Jane Doe" in agenda(vault)
+
+
+def _status(v: Vault, rel: str, status: str) -> None:
+    text = v.read(rel)
+    v.write(rel, re.sub(r"^status: .*$", f"status: {status}", text, count=1, flags=re.M), raw=True)
+
+
+def _open_line(v: Vault, rel: str, change: Callable[[str], str]) -> None:
+    text = v.read(rel)
+    line = next(x for x in text.split("\n") if x.startswith("- [ ] ") and "🆔 vf-" in x)
+    v.write(rel, text.replace(line, change(line), 1), raw=True)
+
+
+def test_once_the_watcher_settles_a_full_run_writes_nothing(sample: Vault) -> None:
+    """The watcher plans again only what a save changed (and holds cancellations while saves
+    come, `settle`): once saves stop, a full `vaultfu agenda` run of the same day finds nothing
+    to write, after each of the edits a user makes as the search moves."""
+    wayne = "Interviews/2026-11-17 Wayne Enterprises - Backend Engineer.md"
+    acme = "Interviews/2026-11-24 Acme Corp - onsite.md"
+    edits: list[Callable[[], None]] = [
+        lambda: _status(sample, "Interviews/2026-11-13 Cyberdyne - Platform Engineer.md", "offer"),
+        lambda: _open_line(sample, wayne, lambda x: re.sub(r" (?=📅)", " (mine) ", x, count=1)),
+        lambda: _open_line(sample, acme, lambda x: x.replace("📅 2026-11-24", "📅 2026-11-26")),
+        lambda: _status(sample, "Interviews/2026-10-01 Hooli - SRE.md", "rejected"),
+        lambda: sample.write(
+            "Agenda.md", re.sub(r"- \[ \] ", "- [x] ", sample.read("Agenda.md"), count=1), raw=True
+        ),
+        lambda: _status(sample, "Interviews/2026-11-05 Globex - Backend Engineer.md", "accepted"),
+    ]
+    with watching(sample, settle=0.5) as (watcher, _updates, _):
+        for number, edit in enumerate(edits):
+            count = watcher.cycles
+            edit()
+            wait_for(lambda count=count: watcher.cycles > count)  # type: ignore[misc]
+            wait_for(lambda: not watcher.held)  # the cancellations held while saves came
+            quiet(watcher, 0.4)
+            before = sample.snapshot()
+            done = subprocess.run(
+                [sys.executable, "-m", "vaultfu", "agenda", str(sample.root)],
+                capture_output=True, text=True, check=False,
+            )  # fmt: skip
+            assert done.returncode in (0, 1), done.stderr
+            assert sample.snapshot() == before, (number, done.stdout[-600:])
