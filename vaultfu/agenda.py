@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from . import safe
@@ -211,23 +211,28 @@ def agenda_json(agenda: Agenda, extra: Mapping[str, Any] | None = None) -> dict[
 _SHOWN = re.compile(r"(?:· due |📅 )(\d{4}-\d{2}-\d{2}) 🆔 (vf-[0-9a-f]{10})")
 
 
-def shown_due(region: bytes, ident: str) -> dt.date | None:
-    """The due day an agenda region (UTF-8) showed for one of vaultfu's follow-ups (`due DAY`,
-    or `📅 DAY` with `agenda_dates`): that of its last line that shows a real day. Only the
-    lines that hold its id are decoded and read."""
+def _lines_holding(region: bytes, ident: str) -> Iterator[str]:
+    """The lines of an agenda region (UTF-8) that hold `🆔 ident`, last first: only those are
+    decoded."""
     needle = f"🆔 {ident}".encode()
     end = len(region)
     while (at := region.rfind(needle, 0, end)) != -1:
         start = region.rfind(b"\n", 0, at) + 1
         stop = region.find(b"\n", at)
-        line = region[start : stop if stop != -1 else len(region)].decode("utf-8")
+        yield region[start : stop if stop != -1 else len(region)].decode("utf-8")
+        end = start
+
+
+def shown_due(region: bytes, ident: str) -> dt.date | None:
+    """The due day an agenda region (UTF-8) showed for one of vaultfu's follow-ups (`due DAY`,
+    or `📅 DAY` with `agenda_dates`): that of its last line that shows a real day."""
+    for line in _lines_holding(region, ident):
         for day, found in reversed(_SHOWN.findall(line)):
             if found == ident:
                 try:
                     return dt.date.fromisoformat(day)
                 except ValueError:
                     continue
-        end = start
     return None
 
 
@@ -242,13 +247,8 @@ def shown_words(region: bytes, ident: str) -> str | None:
     """The words of vaultfu's task line for one follow-up as the agenda region (UTF-8) last
     showed them: `task_words` without a draft link (the text, then the channel; the agenda's
     link to the note, lateness and day taken out). None when no line of the region shows it."""
-    needle = f"🆔 {ident}".encode()
-    end = len(region)
-    while (at := region.rfind(needle, 0, end)) != -1:
-        start = region.rfind(b"\n", 0, at) + 1
-        stop = region.find(b"\n", at)
-        line = region[start : stop if stop != -1 else len(region)].decode("utf-8").strip()
-        found = _SHOWN_LINE.fullmatch(line)
+    for line in _lines_holding(region, ident):
+        found = _SHOWN_LINE.fullmatch(line.strip())
         if found and found.group("id") == ident:
             rest = found.group("rest")
             channel = next((c for c in _CHANNELS if rest.endswith(c)), "")
@@ -256,7 +256,6 @@ def shown_words(region: bytes, ident: str) -> str | None:
             link = rest.rfind(" · [", 0, len(rest) - len(channel))
             if link != -1:
                 return rest[:link] + channel
-        end = start
     return None
 
 

@@ -330,7 +330,7 @@ def _key_of(company: str | None, role: str | None, application: str | None) -> s
 
 
 _SIMPLE = re.compile(r"^(?P<key>[A-Za-z_][\w-]*):[ \t]+(?P<value>[^\r\n]*?)[ \t]*\r?$", re.M)
-_BARE_LINK = re.compile(r"\[\[[^\[\]\r\n]+\]\]")  # `company: [[Acme]]`, unquoted
+BARE_LINK = re.compile(r"\[\[[^\[\]\r\n]+\]\]")  # `company: [[Acme]]`, unquoted
 
 
 def _application_of_lines(yaml: str, config: Config) -> str | None:
@@ -346,7 +346,7 @@ def _application_of_lines(yaml: str, config: Config) -> str | None:
             if len(value) < 2 or not value.endswith(quote) or quote in value[1:-1]:
                 continue
             value = value[1:-1]
-        elif _BARE_LINK.fullmatch(value):
+        elif BARE_LINK.fullmatch(value):
             pass
         elif value[:1] in tuple("[]{}|>&*!%@`#,?:-") or " #" in value or ": " in value:
             continue  # not plain text

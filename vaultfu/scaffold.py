@@ -12,6 +12,7 @@ from typing import Any
 from .config import Config, MailSettings, Playbook
 from .edits import BEGIN, END, lines_of, newline_of
 from .model import Status
+from .notes import BARE_LINK
 
 TEMPLATE_NAME = "Interview.md"
 PROPERTY_TYPES = {
@@ -250,9 +251,6 @@ def merged_types(existing: str | None) -> str | None:
 _SIMPLE = re.compile(r"^(?P<key>[A-Za-z_][\w-]*)[ \t]*:[ \t]*(?P<value>[^\r\n]*?)[ \t]*$")
 
 
-_WIKILINK = re.compile(r"\[\[[^\[\]]+\]\]")
-
-
 def yaml_value(value: str) -> str:
     """A value for `vaultfu set`, as YAML: written as typed when YAML reads it back as what was
     typed (text, a whole number, a date, true or false, a list, or nothing to clear it), else
@@ -276,7 +274,7 @@ def yaml_value(value: str) -> str:
     elif got is None:
         plain = typed in ("", "~", "null", "Null", "NULL")
     else:  # a number with a point, a date, a list, a map
-        plain = got is not ... and not _WIKILINK.fullmatch(typed)
+        plain = got is not ... and not BARE_LINK.fullmatch(typed)
     return typed if plain else _q(typed)
 
 
