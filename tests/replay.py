@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
+import yaml
 from click.testing import CliRunner
 
 from vaultfu.body import parse_structure
@@ -28,6 +29,20 @@ def tasks_of(text: str) -> tuple[Task, ...]:
     return parse_structure(text[offset:], line, "n.md").tasks
 
 
+def twins(notes: list[tuple[str, str]]) -> set[frozenset[str]]:
+    """The pairs of notes of the very same interview: the same company, role, date and time."""
+    by_interview: dict[tuple[str, str, str], list[str]] = {}
+    for rel, text in notes:
+        block = find_frontmatter(text)
+        fields = yaml.safe_load(block.yaml) if block else None
+        if isinstance(fields, dict):
+            key = (str(fields.get("company")), str(fields.get("role")), str(fields.get("date")))
+            by_interview.setdefault(key, []).append(rel)
+    return {
+        frozenset((a, b)) for rels in by_interview.values() for a in rels for b in rels if a < b
+    }
+
+
 class Replay:
     def __init__(self, vault: Vault, agenda: str = "Agenda.md") -> None:
         self.vault = vault
@@ -35,9 +50,10 @@ class Replay:
         self.runner = CliRunner()
         self.today = ""
         self.copies: set[tuple[str, str]] = set()  # (note, id): a copy the user made of a line
-        # two notes of the very same interview (a copy whose date was left as it was): one
-        # interview to vaultfu, whose Problems say so; a line in one may come to be in both
-        # (one of them in the trash for a run, then restored), and neither is checked
+        # two notes of the very same interview (a copy, or a next round's note, with the same
+        # company, role, date and time): one interview to vaultfu, whose Problems say so; a
+        # line in one may come to be in both (one of them in the trash for a run, then back),
+        # and neither is checked, then or later
         self.twins: set[frozenset[str]] = set()
         self.previous: dict[str, str] = {}  # each note's text before the last run
         # notes whose status is mistyped: the status to put back (their rounds and copies are
@@ -104,6 +120,7 @@ class Replay:
     def check(self) -> None:
         seen: dict[str, str] = {}
         open_in_notes: dict[str, dt.date | None] = {}
+        notes: list[tuple[str, str]] = []
         for path in sorted(self.vault.root.rglob("*.md")):
             rel = path.relative_to(self.vault.root).as_posix()
             if rel.startswith(".") or "/." in rel:
@@ -111,12 +128,17 @@ class Replay:
             rel = self.moved.get(rel, rel)  # a note moved for this run: named as before
             if rel == self.agenda or any(rel.startswith(b[:-3]) for b in self.broken):
                 continue  # refused, or of its application (its rounds): not written
-            for task in tasks_of(path.read_text(encoding="utf-8")):
+            notes.append((rel, path.read_text(encoding="utf-8")))
+        same = twins(notes)
+        self.twins |= same
+        for rel, text in notes:
+            for task in tasks_of(text):
                 if not task.is_vaultfu or task.id is None or (rel, task.id) in self.copies:
                     continue
-                if frozenset((seen.get(task.id, ""), rel)) in self.twins:
+                pair = frozenset((seen.get(task.id, ""), rel))
+                if pair in self.twins:
                     said = self.vault.read(self.agenda)
-                    assert "the same interview as" in said, f"{rel}: twins not named"
+                    assert pair not in same or "the same interview as" in said, f"{rel}: twins"
                     continue
                 assert task.id not in seen, f"{task.id} on two lines: {seen[task.id]}, {rel}"
                 seen[task.id] = rel

@@ -223,8 +223,6 @@ def apply(r: Replay, step: tuple[object, ...], today: dt.date) -> None:
         text = vault.read(rel)
         when = (today + dt.timedelta(days=days)).isoformat() + "T10:00"
         copy = f"{rel[:-3]} round {sum(1 for _ in vault.root.rglob('*.md')) + 1}.md"
-        if re.search(rf"^date: {when}$", text, re.M):
-            r.twins.add(frozenset((copy, rel)))
         text = set_key(set_key(text, "date", when), "status", "scheduled")
         vault.write(copy, text, raw=True)
         # which of two notes with the same lines is the copy, vaultfu can only guess (the one
@@ -433,6 +431,10 @@ FOUND = [  # sequences earlier runs of this property failed on, each a bug since
         ],
         [0, 0, 1],
     ),  # (the check's own) a line written into the twin of a note in the trash, then restored
+    (
+        [([("move", "Interviews/acme.md", ".trash"), ("next", "Interviews/acme.md", 0)], 0)],
+        [0, 0, 0],
+    ),  # (the check's own) the same, the twin a next round's note on the very same day
 ]
 
 
