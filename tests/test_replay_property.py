@@ -7,6 +7,7 @@ the user left; a second run the same day writes nothing (Replay checks the first
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import tempfile
 from pathlib import Path
@@ -107,6 +108,8 @@ EDIT = st.one_of(
         st.sampled_from(sorted(NOTES)),
         st.sampled_from(["waiting", "offer", "rejected", "next-round", "accepted"]),
     ),
+    # the Tasks plugin's global filter set, or taken away, in its settings
+    st.tuples(st.just("filter"), st.sampled_from(["#task", ""])),
 )
 STEP = st.tuples(st.lists(EDIT, min_size=0, max_size=3), st.integers(0, 6))  # edits, then a run
 
@@ -284,6 +287,11 @@ def apply(r: Replay, step: tuple[object, ...], today: dt.date) -> None:
         head, body = path.read_text(encoding="utf-8")[4:].split("\n---\n", 1)
         props = yaml.safe_dump(yaml.safe_load(head), sort_keys=False, allow_unicode=True)
         path.write_text(f"---\n{props}---\n{body}", encoding="utf-8")
+    elif kind == "filter":
+        value = step[1]
+        assert isinstance(value, str)
+        settings = {"globalFilter": value, "removeGlobalFilter": True}
+        vault.write(".obsidian/plugins/obsidian-tasks-plugin/data.json", json.dumps(settings))
     elif kind == "text":
         rel = step[1]
         assert isinstance(rel, str)

@@ -118,6 +118,12 @@ def _obsidian_templates(v: Vault, aged: Aged) -> None:
     aged.one(folder / "templates.json")
 
 
+def _tasks_filter(v: Vault, aged: Aged) -> None:
+    """The Tasks plugin's global filter set in its settings: vaultfu's lines take it."""
+    rel = ".obsidian/plugins/obsidian-tasks-plugin/data.json"
+    aged.one(v.write(rel, '{"globalFilter": "#task"}', raw=True))
+
+
 def _left_temp_file(v: Vault, aged: Aged) -> None:
     (v.root / "Interviews/.acme.md.999999999.x.vaultfu-tmp").write_text("half a write")
 
@@ -131,6 +137,7 @@ CHANGES: dict[str, Callable[[Vault, Aged], None]] = {
     "the settings": _settings,
     "a draft template": _template,
     "Obsidian's templates folder": _obsidian_templates,
+    "the Tasks plugin's global filter": _tasks_filter,
     "a write cut short": _left_temp_file,
 }
 

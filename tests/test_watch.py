@@ -587,3 +587,24 @@ def test_once_the_watcher_settles_a_full_run_writes_nothing(sample: Vault) -> No
             )  # fmt: skip
             assert done.returncode in (0, 1), done.stderr
             assert sample.snapshot() == before, (number, done.stdout[-600:])
+
+
+def test_the_tasks_plugins_filter_set_while_watching(vault: Vault) -> None:
+    """Obsidian saves the Tasks plugin's settings: the watcher reads them again, its lines take
+    the filter, and the user's lines without it leave the agenda, also those of an application
+    whose planning looks at no line of vaultfu's (nothing planned with no filter is kept)."""
+    body = "- [ ] #task Send Jane the write-up 📅 2026-11-25\n"
+    vault.write("Interviews/acme.md", ACME.replace("Notes.\n", body))
+    closed = ACME.replace("Acme Corp", "Globex").replace("status: waiting", "status: withdrawn")
+    vault.write("Interviews/globex.md", closed + "- [ ] Pack the laptop 📅 2026-11-24\n")
+    plugin = vault.root / ".obsidian/plugins/obsidian-tasks-plugin"
+    plugin.mkdir(parents=True)  # the plugin installed, its settings not saved yet
+    with watching(vault) as (watcher, _, _):
+        assert "Pack the laptop" in agenda(vault) and "Send Jane the write-up" in agenda(vault)
+        quiet(watcher)
+        settings = '{"globalFilter": "#task", "removeGlobalFilter": true}'
+        (plugin / "data.json").write_text(settings, encoding="utf-8")
+        wait_for(lambda: "#task Email a thank-you" in vault.read("Interviews/acme.md"))
+        quiet(watcher)
+        assert "Pack the laptop" not in agenda(vault)
+        assert "- [ ] Send Jane the write-up · [[acme]]" in agenda(vault)

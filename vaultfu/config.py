@@ -73,6 +73,9 @@ class Config:
     mailer: str = ""  # what `vaultfu send` opens a draft with ("mutt -H {}"); else the system's
     timezone: str = ""  # the vault's IANA time zone ("Europe/Berlin"); empty: the system's
     remind_at: str = "09:00"  # when a follow-up's calendar reminder rings on its day; "": none
+    # the Tasks plugin's global filter ("#task": only lines holding it are tasks to the plugin);
+    # None: as the plugin's own settings in the vault say (see `vault.read_config`)
+    tasks_filter: str | None = None
     playbook: Playbook = field(default_factory=Playbook)
     mail: MailSettings = field(default_factory=MailSettings)
 
@@ -152,6 +155,8 @@ def parse_config(text: str) -> Config:
                 'a country the holidays package knows (e.g. "US", "GB", "DE")'
             ) from None
     _check_zone_and_time(config)
+    if config.tasks_filter is not None and any(c in config.tasks_filter for c in "\r\n\x00"):
+        raise ConfigError(f"{CONFIG_NAME}: 'tasks_filter' must be one line of text")
     agenda = PurePosixPath(config.agenda.replace("\\", "/"))
     if agenda.is_absolute() or ".." in agenda.parts or not config.agenda.strip():
         raise ConfigError(f"{CONFIG_NAME}: 'agenda' must be a path inside the vault")

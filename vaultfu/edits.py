@@ -1,4 +1,4 @@
-"""Text + wanted change → new text (pure, byte-preserving).
+"""Text + wanted change → new text (pure, byte-preserving), and where in a note each goes.
 
 Every function here returns the old text with insertions, or with the checkbox and date of a task
 line vaultfu wrote flipped; nothing else of the user's text is ever changed. Text arrives without
@@ -8,10 +8,13 @@ its BOM (the disk layer keeps that); the note's own line ending is used for ever
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
+from collections.abc import Callable
 from typing import AnyStr
 
-from .body import split_task
+from .body import Heading, parse_structure, split_task
+from .front import find_frontmatter
 
 BEGIN = "%% vaultfu:begin %%"
 END = "%% vaultfu:end %%"
@@ -263,3 +266,33 @@ def append_sections(text: str, sections: list[str], drafts: tuple[int, int] | No
             out += _break_after(out, nl)
         out += body
     return out
+
+
+def follow_ups_section(text: str) -> tuple[int, int] | None:
+    """The note's `## Follow-ups` section (see `_section`)."""
+    return _section(text, is_follow_ups)
+
+
+def drafts_section(text: str) -> tuple[int, int] | None:
+    """The note's `## Drafts` section (see `_section`)."""
+    return _section(text, lambda level, title: level == 2 and title.strip() == DRAFTS)
+
+
+def _section(text: str, wanted: Callable[[int, str], bool]) -> tuple[int, int] | None:
+    """The first section whose heading is `wanted`: (its first line after the heading, the
+    first line of the next `#`/`##` section or 10**9), 1-based."""
+    headings = _headings(text)
+    for index, h in enumerate(headings):
+        if wanted(h.level, h.title):
+            stop = next((n.line for n in headings[index + 1 :] if n.level <= 2), 10**9)
+            return h.end, stop
+    return None
+
+
+@functools.lru_cache(maxsize=8)
+def _headings(text: str) -> tuple[Heading, ...]:
+    """The headings of a note's body, parsed once for each section looked for in the same text
+    (an edit looks for two, and is checked by making it again)."""
+    block = find_frontmatter(text)
+    body = text[block.body_offset :] if block else ""
+    return parse_structure(body, block.body_line if block else 1, "").headings

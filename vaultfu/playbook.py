@@ -40,7 +40,7 @@ from .model import (
 )
 from .offers import Offers, near, offer_day, other_offer
 from .waiting import waiting
-from .wording import action_text, channel_for
+from .wording import action_text, channel_for, without_filter
 
 Shown = Callable[[str], dt.date | None]  # an id → the due day the agenda showed for it
 
@@ -53,9 +53,11 @@ class _Planner:
         rules: Playbook,
         memo: PlanMemo | None = None,
         shown: Shown | None = None,
+        tasks_filter: str = "",
     ) -> None:
         self.memo = memo
         self.shown = shown
+        self.tasks_filter = tasks_filter
         self.looked: dict[str, Task | None] = {}
         self.today = today
         self.rules = rules
@@ -426,6 +428,8 @@ class _Planner:
                     continue
                 if "🆔 vf-" in task.description:
                     continue  # vaultfu's own line, its id hidden by text after a block id
+                if self.tasks_filter not in task.description:
+                    continue  # not a task to the Tasks plugin: a checklist item (see `plan`)
                 due = task.scheduled or task.due or task.start or self.today
                 self.actions.append(
                     Action(
@@ -437,7 +441,7 @@ class _Planner:
                         role=note.role,
                         due=due,
                         channel=Channel.NONE,
-                        text=task.description,
+                        text=without_filter(task.description, self.tasks_filter),
                     )
                 )
 
@@ -470,8 +474,11 @@ def plan(
     rules: Playbook,
     memo: PlanMemo | None = None,
     shown: Shown | None = None,
+    tasks_filter: str = "",
 ) -> Plan:
     """Every action the playbook asks for, done or open, and who you are waiting on. With
     `memo` (the watcher's), applications that did not change are not planned again; `shown`:
-    the due day the agenda showed for an id on the last run (see `_Planner.moved`)."""
-    return _Planner(interviews, today, rules, memo, shown).run()
+    the due day the agenda showed for an id on the last run (see `_Planner.moved`). With the
+    Tasks plugin's global filter (`tasks_filter`), only the user's lines that hold it are
+    their tasks, as to the plugin, and the agenda shows them without it."""
+    return _Planner(interviews, today, rules, memo, shown, tasks_filter).run()

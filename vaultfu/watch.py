@@ -37,6 +37,7 @@ from .notify import due_news
 from .writeback import Request
 
 IGNORED_EVENTS = {"opened", "closed_no_write"}
+SETTINGS = {CONFIG_NAME, vault.TASKS_SETTINGS}  # a save of either: the settings read again
 
 
 @dataclass(frozen=True)
@@ -142,7 +143,7 @@ class _Handler(FileSystemEventHandler):
                 if event.event_type in ("moved", "deleted"):
                     self.pending.add(None, rescan=True)  # a folder moved: check everything
                 continue
-            if rel == CONFIG_NAME or rel.startswith(".vaultfu/templates/"):
+            if rel in SETTINGS or rel.startswith(".vaultfu/templates/"):
                 self.pending.add(rel, rescan=True)
             elif vault.is_note(rel):
                 self.pending.add(rel, closed=event.event_type == "closed")
@@ -347,7 +348,7 @@ class Watcher:
                 deadline = time.monotonic() + max(1.0, self.debounce * 10)
                 self.pending.quiet(self.debounce, deadline, stop)
                 paths, rescan = self.pending.take()
-                if CONFIG_NAME in paths or any(p.startswith(".vaultfu/") for p in paths):
+                if SETTINGS & set(paths) or any(p.startswith(".vaultfu/") for p in paths):
                     self._reload_config()
                 if rescan:
                     changed = self.index.refresh()

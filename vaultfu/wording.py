@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from . import safe
 from .model import Action, Channel, Interview, Kind, Person, TaskStatus
@@ -128,15 +129,36 @@ def task_words(action: Action, draft: str | None) -> str:
     return " · ".join(parts)
 
 
+def with_filter(words: str, tasks_filter: str, tags: str = "") -> str:
+    """The words of a task line in a note with the Tasks plugin's global filter in front, as
+    the plugin's own edit dialog adds it, when neither they nor the line's trailing `tags`
+    hold it: only a line that holds it is a task to the plugin (its queries, its toggle)."""
+    if not tasks_filter or tasks_filter in words or tasks_filter in tags:
+        return words
+    return f"{tasks_filter} {words}"
+
+
+def without_filter(words: str, tasks_filter: str) -> str:
+    """The words without the global filter where it stands as a word (as the plugin takes it
+    from a task's description): vaultfu's words as the agenda shows them."""
+    if not tasks_filter or tasks_filter not in words:
+        return words
+    found = re.compile(rf"(?:^|[ \t]){re.escape(tasks_filter)}(?=[ \t]|$)")
+    return found.sub("", words).strip(" \t")
+
+
 def note_task_line(
-    action: Action, draft: str | None, closed: tuple[TaskStatus, dt.date] | None = None
+    action: Action,
+    draft: str | None,
+    closed: tuple[TaskStatus, dt.date] | None = None,
+    tasks_filter: str = "",
 ) -> str:
     """The task line vaultfu writes into an interview note (`closed`: ticked or cancelled, on
-    a day, as the Tasks plugin marks it)."""
+    a day, as the Tasks plugin marks it; `tasks_filter`: the plugin's global filter)."""
     box, stamp = " ", ""
     if closed is not None:
         status, day = closed
         box, emoji = ("x", "✅") if status is TaskStatus.DONE else ("-", "❌")
         stamp = f" {emoji} {day.isoformat()}"
-    words = task_words(action, draft)
+    words = with_filter(task_words(action, draft), tasks_filter)
     return f"- [{box}] {words} 📅 {action.due.isoformat()} 🆔 {action.id}{stamp}"

@@ -12,15 +12,14 @@ from dataclasses import dataclass, field, replace
 import msgspec
 
 from .agenda import Ticks
-from .body import Heading, parse_structure
 from .config import Config
 from .drafts import DraftError, draft_section, facts_hash, heading, refreshed_words, stale
 from .edits import (
-    DRAFTS,
     LineError,
     append_sections,
+    drafts_section,
+    follow_ups_section,
     insert_tasks,
-    is_follow_ups,
     replace_lines,
     set_task_mark,
     update_task_line,
@@ -31,7 +30,7 @@ from .memo import PlanMemo, line_words
 from .model import Action, Copies, DraftMark, Interview, Kind, Plan, Problem, TaskStatus
 from .notes import parse_text
 from .playbook import Shown, plan
-from .wording import note_task_line, task_words
+from .wording import note_task_line, task_words, with_filter, without_filter
 
 Said = Callable[[str], str | None]  # id → the words the agenda showed for it
 
@@ -54,6 +53,7 @@ class Wanted:
     copies: Copies = frozenset()  # (note, id): copies of another note's lines, left alone
     written: frozenset[str] = frozenset()  # ids on a line in any note (read when ticks came)
     said: Said | None = None  # the words the agenda showed for an id (see `refreshed_words`)
+    tasks_filter: str = ""  # the Tasks plugin's global filter, on every line vaultfu writes
 
     @functools.cached_property
     def by_note(self) -> dict[str, list[str]]:
@@ -117,37 +117,10 @@ def carry_ticks(text: str, rel: str, config: Config, wanted: Wanted) -> str:
     for line, mark, stamp in marks:
         text = set_task_mark(text, line, mark, stamp)
     if missing:
-        lines = [note_task_line(a, None, wanted.ticks[a.id]) for a in missing]
-        text = insert_tasks(text, _follow_ups_section(text, rel, config), lines)
+        tasks_filter = wanted.tasks_filter
+        lines = [note_task_line(a, None, wanted.ticks[a.id], tasks_filter) for a in missing]
+        text = insert_tasks(text, follow_ups_section(text), lines)
     return text
-
-
-def _follow_ups_section(text: str, rel: str, config: Config) -> tuple[int, int] | None:
-    return _section(text, rel, is_follow_ups)
-
-
-def _drafts_section(text: str, rel: str) -> tuple[int, int] | None:
-    return _section(text, rel, lambda level, title: level == 2 and title.strip() == DRAFTS)
-
-
-def _section(text: str, rel: str, wanted: Callable[[int, str], bool]) -> tuple[int, int] | None:
-    """The first section whose heading is `wanted`: (its first line after the heading, the
-    first line of the next `#`/`##` section or 10**9), 1-based."""
-    headings = _headings(text)
-    for index, h in enumerate(headings):
-        if wanted(h.level, h.title):
-            stop = next((n.line for n in headings[index + 1 :] if n.level <= 2), 10**9)
-            return h.end, stop
-    return None
-
-
-@functools.lru_cache(maxsize=8)
-def _headings(text: str) -> tuple[Heading, ...]:
-    """The headings of a note's body, parsed once for each section looked for in the same text
-    (an edit looks for two, and is checked by making it again)."""
-    block = find_frontmatter(text)
-    body = text[block.body_offset :] if block else ""
-    return parse_structure(body, block.body_line if block else 1, "").headings
 
 
 # (line, words, due, a ⏳ to add) of an open task line of vaultfu's
@@ -187,9 +160,13 @@ def follow_up_ops(interview: Interview, wanted: Wanted) -> Ops:
             marks.append((task.line, "x", f"✅ {action.done.isoformat()}"))
         elif action.kind is not Kind.TASK:
             draft = heading(action) if action.id in wanted.redrafts else None
-            words = task_words(action, draft) if draft else line_words(action, task.text)
-            if words != task.text and wanted.said is not None:  # are they still vaultfu's?
-                words = refreshed_words(task.text, words, draft, wanted.said(action.id))
+            bare = without_filter(task.text, wanted.tasks_filter)  # as the agenda shows them
+            words = task_words(action, draft) if draft else line_words(action, bare)
+            if words != bare and wanted.said is not None:  # are they still vaultfu's?
+                words = refreshed_words(bare, words, draft, wanted.said(action.id))
+            # the global filter where the line has it, else in front: the line stays a task
+            tags = task.description[len(task.text) :]
+            words = with_filter(task.text if words == bare else words, wanted.tasks_filter, tags)
             snooze = action.put_off if task.scheduled is None else None
             if words != task.text or action.due != task.due or snooze:
                 refresh.append((task.line, words, action.due, snooze))
@@ -216,9 +193,11 @@ def follow_up_ops(interview: Interview, wanted: Wanted) -> Ops:
                 # heading it is given now, when it is brought up to date in this same edit)
                 mark = last[ident]
                 fresh = ident in wanted.redrafts and mark.intact
-                new_lines.append(note_task_line(action, heading(action) if fresh else mark.heading))
+                draft_heading = heading(action) if fresh else mark.heading
+                new_lines.append(note_task_line(action, draft_heading, None, wanted.tasks_filter))
                 continue
-            new_lines.append(note_task_line(action, heading(action) if draft else None))
+            linked = heading(action) if draft else None
+            new_lines.append(note_task_line(action, linked, None, wanted.tasks_filter))
             if draft:
                 sections.append(draft)
         elif ident in wanted.force_drafts and draft:
@@ -237,8 +216,8 @@ def add_follow_ups(text: str, rel: str, config: Config, wanted: Wanted) -> str:
         text = update_task_line(text, line, words, due, snooze)
     for first, last, section in sorted(ops.redraft, reverse=True):  # from the bottom up
         text = replace_lines(text, first, last, section)
-    text = insert_tasks(text, _follow_ups_section(text, rel, config), ops.new_lines)
-    return append_sections(text, ops.sections, _drafts_section(text, rel))
+    text = insert_tasks(text, follow_ups_section(text), ops.new_lines)
+    return append_sections(text, ops.sections, drafts_section(text))
 
 
 def action_order(action: Action) -> tuple[dt.date, str, str]:
@@ -315,7 +294,10 @@ def plan_notes(
     stay in the agenda. `unread`: the ids on the lines of notes that do not read, written
     nowhere else. `said`: see `Wanted`."""
     # Phase one: carry ticks back into the notes.
-    first = plan(interviews, today=today, rules=config.playbook, memo=memo, shown=shown)
+    rules, tasks_filter = config.playbook, config.tasks_filter or ""
+    first = plan(
+        interviews, today=today, rules=rules, memo=memo, shown=shown, tasks_filter=tasks_filter
+    )
     written = ids_present(t for n in interviews for t in n.tasks) | unread if ticks else set()
     wanted = Wanted(
         today=today,
@@ -324,6 +306,7 @@ def plan_notes(
         copies=first.copies,
         written=frozenset(written),
         said=said,
+        tasks_filter=tasks_filter,
     )
     ticked: dict[str, str] = {}
     held: list[Held] = []
@@ -348,7 +331,9 @@ def plan_notes(
 
     # Phase two: plan again (when ticks changed a note) and add what is due.
     second = (
-        plan(interviews, today=today, rules=config.playbook, memo=memo, shown=shown)
+        plan(
+            interviews, today=today, rules=rules, memo=memo, shown=shown, tasks_filter=tasks_filter
+        )
         if ticked
         else first
     )
@@ -495,4 +480,5 @@ def build_wanted(
         copies=result.copies,
         written=frozenset(present) if ticks else frozenset(),
         said=said,
+        tasks_filter=config.tasks_filter or "",
     )

@@ -4,6 +4,7 @@ atomically (`vault.write`), the cache file, and git for `--commit` (`vault.git`)
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import errno
 import hashlib
 import json
@@ -74,18 +75,38 @@ def open_vault(path: Path) -> Path:
 
 
 def read_config(root: Path) -> Config:
+    """The settings: `.vaultfu.toml`, and the Tasks plugin's global filter from the plugin's
+    own settings when `.vaultfu.toml` does not set `tasks_filter`."""
     path = root / CONFIG_NAME
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        return Config()
+        data = b""
     except OSError as exc:
         raise ConfigError(f"{CONFIG_NAME}: cannot be read ({exc.strerror})") from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ConfigError(f"{CONFIG_NAME}: is not UTF-8 text") from None
-    return parse_config(text)
+    config = parse_config(text) if data else Config()
+    if config.tasks_filter is None:
+        config = dataclasses.replace(config, tasks_filter=tasks_filter(root))
+    return config
+
+
+TASKS_SETTINGS = ".obsidian/plugins/obsidian-tasks-plugin/data.json"
+
+
+def tasks_filter(root: Path) -> str:
+    """The Tasks plugin's global filter (its `globalFilter` setting): "" when it has none, or
+    its settings cannot be read (a filter that is not one line of text is none either)."""
+    try:
+        found = json.loads((root / TASKS_SETTINGS).read_bytes()).get("globalFilter")
+    except (OSError, ValueError, AttributeError):
+        return ""
+    if not isinstance(found, str) or any(c in found for c in "\r\n\x00"):
+        return ""
+    return found.strip()
 
 
 def is_note(rel: str) -> bool:
@@ -243,9 +264,9 @@ def read(root: Path, rel: str, limit: int | None = None) -> Snapshot:
 
 def inputs(root: Path, agenda: str) -> tuple[tuple[str, tuple[int, int] | None], ...]:
     """(size, mtime_ns) of each file a run reads besides the notes `scan` finds: the settings,
-    Obsidian's templates setting, the agenda note, the vault's draft templates (and their
-    folder) and the shipped ones. None for a file that is not there."""
-    names = [CONFIG_NAME, ".obsidian/templates.json", agenda, ".vaultfu/templates"]
+    Obsidian's templates setting, the Tasks plugin's settings, the agenda note, the vault's
+    draft templates (and their folder) and the shipped ones. None for a file not there."""
+    names = [CONFIG_NAME, ".obsidian/templates.json", TASKS_SETTINGS, agenda, ".vaultfu/templates"]
     with contextlib.suppress(OSError):
         names += sorted(f".vaultfu/templates/{n}" for n in os.listdir(root / ".vaultfu/templates"))
     found = [(name, stat_any(root / name)) for name in names]

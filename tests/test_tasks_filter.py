@@ -1,0 +1,155 @@
+"""The Tasks plugin's global filter (its `globalFilter` setting, e.g. `#task`): to the plugin, only
+a checklist line that holds it is a task. vaultfu writes it on its lines, so that they stay in the
+user's Tasks queries, and takes the user's checklist lines without it for what the plugin takes
+them for: not tasks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+import pytest
+
+from vaultfu.engine import run
+from vaultfu.errors import ConfigError
+from vaultfu.model import RunResult
+from vaultfu.vault import read_config
+
+from .conftest import ACME, TODAY, Vault
+from .replay import tasks_of
+
+PLUGIN = ".obsidian/plugins/obsidian-tasks-plugin/data.json"
+NOTE = "Interviews/acme.md"
+
+
+def go(v: Vault, today: dt.date = TODAY) -> RunResult:
+    return run(v.root, today=today, clock=dt.date(2000, 1, 1), write=True)
+
+
+def settle(v: Vault, today: dt.date = TODAY) -> None:
+    """A run, then the same again: the second writes nothing."""
+    go(v, today)
+    before = v.snapshot()
+    assert go(v, today).written == ()
+    assert v.snapshot() == before
+
+
+def plugin_filter(v: Vault, value: str, **more: object) -> None:
+    """The Tasks plugin's settings as Obsidian saves them (other settings beside the filter)."""
+    settings = {"globalQuery": "", "globalFilter": value, "removeGlobalFilter": True, **more}
+    v.write(PLUGIN, json.dumps(settings, indent=2), raw=True)
+
+
+def checklist(text: str) -> list[str]:
+    return [line for line in text.split("\n") if re.match(r"- \[.\] ", line)]
+
+
+def vaultfu_lines(text: str) -> list[str]:
+    return [line for line in checklist(text) if "🆔 vf-" in line]
+
+
+def is_task_to_the_plugin(line: str, tasks_filter: str) -> bool:
+    """The plugin's `Task.fromLine`: a checklist line whose body (after the box) holds the
+    global filter."""
+    return tasks_filter in line[len("- [ ] ") :]
+
+
+def test_its_lines_carry_the_filter_in_front_and_read_as_tasks(vault: Vault) -> None:
+    plugin_filter(vault, "#task")
+    vault.write(NOTE, ACME.replace("2026-11-20T14:00", "2026-11-24T10:00"))
+    settle(vault)
+    text = vault.read(NOTE)
+    lines = vaultfu_lines(text)
+    assert len(lines) == 2  # the thank-you email and the handwritten note
+    for line in lines:
+        assert line.startswith("- [ ] #task Email") or line.startswith("- [ ] #task Mail")
+        assert is_task_to_the_plugin(line, "#task")
+    for task in tasks_of(text):  # still vaultfu's lines, with their 📅 and 🆔, to vaultfu too
+        assert task.is_vaultfu and task.due in (TODAY, TODAY + dt.timedelta(days=1))
+    region = vault.read("Agenda.md")
+    assert "#task" not in region  # the agenda's copies are not tasks to the plugin: no doubles
+    assert "Email a thank-you to Jane Doe at Acme Corp" in region
+
+
+def test_turned_on_later_its_open_lines_take_it_and_closed_ones_stay(vault: Vault) -> None:
+    vault.write(NOTE, ACME.replace("2026-11-20T14:00", "2026-11-24T10:00"))
+    settle(vault)
+    before = vault.read(NOTE)
+    first, second = vaultfu_lines(before)
+    ticked = first.replace("- [ ] ", "- [x] ", 1) + " ✅ 2026-11-24"
+    typed = second.replace(" · letter", " (on the good paper) · letter", 1)  # the user's words
+    vault.write(NOTE, before.replace(first, ticked).replace(second, typed), raw=True)
+    settle(vault)
+    plugin_filter(vault, "#task")
+    settle(vault)
+    after = vault.read(NOTE)
+    assert ticked in after  # closed: not a follow-up to track any more, left as it is
+    assert "- [ ] #task " + typed[len("- [ ] ") :] in after  # the user's words, and the filter
+    assert after.replace("- [ ] #task ", "- [ ] ", 1) == before.replace(first, ticked).replace(
+        second, typed
+    )  # nothing else changed
+
+
+def test_facts_changing_keep_the_filter_where_the_line_has_it(vault: Vault) -> None:
+    plugin_filter(vault, "#task")
+    vault.write(NOTE, ACME.replace("2026-11-20T14:00", "2026-11-24T10:00"))
+    settle(vault)
+    text = vault.read(NOTE)
+    vault.write(
+        NOTE, text.replace("Jane Doe <jane@acme.com>", "Jane Smith <jane@acme.com>"), raw=True
+    )
+    settle(vault)
+    lines = vaultfu_lines(vault.read(NOTE))
+    assert lines and all(line.startswith("- [ ] #task ") for line in lines)
+    assert all("Jane Smith" in line and line.count("#task") == 1 for line in lines)
+    # the filter as a trailing tag of the user's (after the fields) is not written twice
+    line = lines[0]
+    moved = line.replace("- [ ] #task ", "- [ ] ", 1) + " #task"
+    vault.write(NOTE, vault.read(NOTE).replace(line, moved), raw=True)
+    settle(vault)
+    assert moved in vault.read(NOTE)
+
+
+def test_the_users_checklist_lines_count_only_with_the_filter(vault: Vault) -> None:
+    body = (
+        "- [ ] Pack the laptop 📅 2026-11-24\n"  # a checklist item: not a task to the plugin
+        "- [ ] #task Send Jane the write-up 📅 2026-11-25\n"
+    )
+    vault.write(NOTE, ACME.replace("Notes.\n", body))
+    settle(vault)
+    region = vault.read("Agenda.md")
+    assert "Pack the laptop" in region and "Send Jane the write-up" in region  # no filter: both
+    plugin_filter(vault, "#task")
+    settle(vault)
+    region = vault.read("Agenda.md")
+    assert "Pack the laptop" not in region
+    assert "- [ ] Send Jane the write-up · [[acme]]" in region  # shown without the filter
+    assert vault.read(NOTE).startswith(ACME.replace("Notes.\n", body))  # the user's lines stay
+
+
+def test_the_vaultfu_setting_wins_and_a_bad_one_is_named(vault: Vault) -> None:
+    plugin_filter(vault, "#task")
+    assert read_config(vault.root).tasks_filter == "#task"
+    vault.write(".vaultfu.toml", 'tasks_filter = ""\n', raw=True)  # none, whatever the plugin
+    assert read_config(vault.root).tasks_filter == ""
+    vault.write(".vaultfu.toml", 'tasks_filter = "#todo"\n', raw=True)
+    assert read_config(vault.root).tasks_filter == "#todo"
+    vault.write(".vaultfu.toml", 'tasks_filter = "#a\\n#b"\n', raw=True)
+    with pytest.raises(ConfigError, match="'tasks_filter' must be one line"):
+        read_config(vault.root)
+
+
+@pytest.mark.parametrize(
+    "settings",
+    ["", "{", "[1, 2]", '{"globalFilter": 3}', '{"globalFilter": "#a\\n#b"}', '{"other": 1}'],
+)
+def test_plugin_settings_it_cannot_use_mean_no_filter(vault: Vault, settings: str) -> None:
+    vault.write(PLUGIN, settings, raw=True)
+    assert read_config(vault.root).tasks_filter == ""
+    vault.write(NOTE, ACME.replace("2026-11-20T14:00", "2026-11-24T10:00"))
+    settle(vault)
+    assert all(
+        line.startswith("- [ ] Email") or line.startswith("- [ ] Mail")
+        for line in vaultfu_lines(vault.read(NOTE))
+    )
