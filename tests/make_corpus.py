@@ -87,6 +87,9 @@ TEXT: dict[str, str] = {
     "control-char": front(company="Acme\u0007Corp"),
     "key-is-list": front() + "[a, b]: c\n",
     "very-long-key": front() + ("k" * 5000) + ": v\n",
+    # a git merge that stopped on a conflict, in the frontmatter
+    "merge-conflict-frontmatter": front(status=None)
+    + "<<<<<<< HEAD\nstatus: waiting\n=======\nstatus: offer\n>>>>>>> laptop\n",
 }
 BYTES: dict[str, bytes] = {
     "nul-in-frontmatter": ("---\n" + front(company="Acme\x00Corp") + "---\nbody\n").encode(),
@@ -95,6 +98,15 @@ BYTES: dict[str, bytes] = {
     "utf16": ("---\n" + front() + "---\n").encode("utf-16"),
     "unclosed-frontmatter": ("---\n" + front(company="Acme €") + "---\n").encode()[:-4],
     "lone-surrogate-escape": ("---\n" + front() + "---\n").encode() + b"\xed\xa0\x80\n",
+    # ... and in the body, on a line of vaultfu's, with diff3's base section and CRLF endings
+    "merge-conflict-body": (
+        "---\n" + front() + "---\nNotes.\n\n## Follow-ups\n<<<<<<< HEAD\n"
+        "- [ ] Email a thank-you 📅 2026-11-20 🆔 vf-0123456789\n||||||| base\n"
+        "- [ ] Email a thank-you 📅 2026-11-19 🆔 vf-0123456789\n=======\n"
+        "- [x] Email a thank-you 📅 2026-11-19 🆔 vf-0123456789 ✅ 2026-11-21\n>>>>>>> laptop\n"
+    )
+    .replace("\n", "\r\n")
+    .encode(),
 }
 
 

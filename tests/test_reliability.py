@@ -24,7 +24,7 @@ from vaultfu import vault as disk
 from vaultfu.engine import run
 from vaultfu.model import RunResult
 
-from .conftest import ACME, ROOT, TODAY, Vault
+from .conftest import ACME, ROOT, TODAY, Vault, git
 
 CORPUS = ROOT / "tests" / "corpus"
 
@@ -65,6 +65,81 @@ def test_the_hostile_corpus_is_listed_and_left_alone(tmp_path: Path) -> None:
     assert all(p["line"] is None or p["line"] >= 1 for p in problems)
     assert {p: p.read_bytes() for p in (root / "Interviews").iterdir()} == before
     assert temp_files(root) == []
+
+
+def test_a_note_git_left_in_a_merge_conflict_is_left_alone_until_resolved(vault: Vault) -> None:
+    """The vault synced by git: vaultfu's line ticked on one machine, reworded on the other,
+    and the merge stops on the conflict. vaultfu writes nothing into the note (a line it added
+    could land in the side the user drops), lists it with the line of its `<<<<<<<`, and goes
+    on once the user resolved it."""
+    rel = "Interviews/acme.md"
+    vault.write(rel, ACME)
+    git(vault.root, "init", "-q", "-b", "main")
+    go(vault)
+    git(vault.root, "add", "-A")
+    git(vault.root, "commit", "-qm", "day one")
+    line = next(x for x in vault.read(rel).split("\n") if x.startswith("- [ ] Email a thank"))
+    git(vault.root, "checkout", "-qb", "laptop")
+    vault.write(rel, vault.read(rel).replace(line, line.replace("[ ]", "[x]") + " ✅ 2026-11-24"))
+    git(vault.root, "commit", "-qam", "sent it")
+    git(vault.root, "checkout", "-q", "main")
+    vault.write(
+        rel, vault.read(rel).replace(line, line.replace(" · email", " (call first) · email"))
+    )
+    git(vault.root, "commit", "-qam", "a word")
+    assert git(vault.root, "merge", "laptop", check=False).returncode != 0
+    conflicted = (vault.root / rel).read_bytes()
+    marker = conflicted.decode().split("\n").index("<<<<<<< HEAD") + 1
+    result = go(vault)
+    assert (vault.root / rel).read_bytes() == conflicted
+    (problem,) = [p for p in result.agenda.problems if p.path == rel]
+    assert problem.line == marker and "merge conflict" in problem.message
+    assert rel not in result.written
+    git(vault.root, "checkout", "--theirs", rel)  # the user takes the laptop's side
+    go(vault)
+    assert not [p for p in go(vault).agenda.problems if p.path == rel]
+    assert line.replace("[ ]", "[x]") + " ✅ 2026-11-24" in vault.read(rel)
+    assert go(vault).written == ()
+
+
+def test_a_merge_conflict_in_the_agendas_region_is_resolved_ticks_first(vault: Vault) -> None:
+    """A box ticked in the agenda on one machine while the other ran vaultfu on a later day:
+    git stops on the agenda's region. The next run carries the tick to its note, then writes
+    the region anew, which resolves the conflict; a conflict that splits the region's markers
+    leaves the agenda unwritten."""
+    rel = "Interviews/acme.md"
+    vault.write(rel, ACME)
+    git(vault.root, "init", "-q", "-b", "main")
+    go(vault)
+    git(vault.root, "add", "-A")
+    git(vault.root, "commit", "-qm", "day one")
+    agenda = vault.read("Agenda.md")
+    line = next(x for x in agenda.split("\n") if x.startswith("- [ ] Email a thank"))
+    ident = line.rsplit(" ", 1)[1]
+    git(vault.root, "checkout", "-qb", "laptop")
+    vault.write("Agenda.md", agenda.replace(line, line.replace("[ ]", "[x]") + " ✅ 2026-11-24"))
+    git(vault.root, "commit", "-qam", "ticked")
+    git(vault.root, "checkout", "-q", "main")
+    run(vault.root, today=TODAY + dt.timedelta(days=2), clock=dt.date(2000, 1, 1), write=True)
+    git(vault.root, "commit", "-qam", "two days later")
+    assert git(vault.root, "merge", "laptop", check=False).returncode != 0
+    assert "<<<<<<< HEAD" in vault.read("Agenda.md")
+    split = vault.read("Agenda.md").replace(
+        "%% vaultfu:begin %%",
+        "<<<<<<< HEAD\n%% vaultfu:begin %%\n=======\n>>>>>>> x\n%% vaultfu:begin %%",
+    )
+    later = TODAY + dt.timedelta(days=2)
+    run(vault.root, today=later, clock=dt.date(2000, 1, 1), write=True)
+    now = vault.read("Agenda.md")
+    assert "<<<<<<<" not in now and ">>>>>>>" not in now and "=======" not in now
+    assert now.count("%% vaultfu:begin %%") == 1
+    ticked = next(x for x in vault.read(rel).split("\n") if ident in x)
+    assert ticked.startswith("- [x] ") and ticked.endswith("✅ 2026-11-24")
+    assert run(vault.root, today=later, clock=dt.date(2000, 1, 1), write=True).written == ()
+    vault.write("Agenda.md", split)
+    result = run(vault.root, today=later, clock=dt.date(2000, 1, 1), write=True)
+    assert vault.read("Agenda.md") == split
+    assert any(p.path == "Agenda.md" and "markers" in p.message for p in result.agenda.problems)
 
 
 # -- odd files --------------------------------------------------------------------------------

@@ -10,7 +10,16 @@ from typing import Any
 from .body import find_drafts, find_mail, find_tasks
 from .config import Config
 from .errors import NoteError
-from .front import BOM, Block, decode, find_frontmatter, key_line, load_frontmatter, might_be
+from .front import (
+    BOM,
+    Block,
+    count_breaks,
+    decode,
+    find_frontmatter,
+    key_line,
+    load_frontmatter,
+    might_be,
+)
 from .model import Interview, Person, Problem, Status, application_key
 
 # ---------------------------------------------------------------------------------------------
@@ -298,18 +307,50 @@ def parse_text(rel: str, text: str, config: Config) -> tuple[Interview, tuple[Pr
             message = "its frontmatter starts with `---` but no `---` line closes it"
             raise NoteError(rel, 1, message)
         return None
+    conflict = conflict_line(text)
     try:
         fields = load_frontmatter(block, rel)
     except NoteError as exc:  # its YAML does not parse: the lines that still read name it
         exc.application = _application_of_lines(block.yaml, config)
+        if conflict is not None:  # (a conflict in the frontmatter breaks its YAML)
+            raise _conflicted(rel, conflict, exc.application) from None
         raise
     if fields is None or not is_interview(fields, config.type_key, config.type_value):
         return None
+    if conflict is not None:
+        raise _conflicted(rel, conflict, _application_of(fields, block, rel))
     try:
         return parse_interview(fields, block, text[block.body_offset :], rel)
     except NoteError as exc:
         exc.application = _application_of(fields, block, rel)
         raise
+
+
+_CONFLICT = re.compile(
+    r"^<{7}(?:[ \t][^\r\n]*)?\r?$.*?^={7}[ \t]*\r?$.*?^>{7}(?:[ \t][^\r\n]*)?\r?$",
+    re.MULTILINE | re.DOTALL,
+)
+
+
+def conflict_line(text: str) -> int | None:
+    """The line of the first `<<<<<<<` of a merge conflict left in a note (git's markers, its
+    `=======` and `>>>>>>>` lines below), or None."""
+    if "<<<<<<<" not in text:
+        return None
+    found = _CONFLICT.search(text)
+    return None if found is None else count_breaks(text, found.start()) + 1
+
+
+def _conflicted(rel: str, line: int, application: str | None) -> NoteError:
+    """An interview note holding a merge conflict: left alone, with its application, until the
+    user resolves it (any line vaultfu wrote there could land in the side that is dropped)."""
+    message = (
+        "holds an unresolved merge conflict (its `<<<<<<<` line): resolve it, and vaultfu "
+        "reads the note again; until then it is left as it is"
+    )
+    error = NoteError(rel, line, message)
+    error.application = application
+    return error
 
 
 def _application_of(data: dict[str, Any], block: Block, path: str) -> str | None:
