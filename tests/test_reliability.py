@@ -67,17 +67,22 @@ def test_the_hostile_corpus_is_listed_and_left_alone(tmp_path: Path) -> None:
     assert temp_files(root) == []
 
 
+def synced(vault: Vault) -> str:
+    """A vault in git with one interview note, after a first run: the note's path."""
+    vault.write("Interviews/acme.md", ACME)
+    git(vault.root, "init", "-q", "-b", "main")
+    go(vault)
+    git(vault.root, "add", "-A")
+    git(vault.root, "commit", "-qm", "day one")
+    return "Interviews/acme.md"
+
+
 def test_a_note_git_left_in_a_merge_conflict_is_left_alone_until_resolved(vault: Vault) -> None:
     """The vault synced by git: vaultfu's line ticked on one machine, reworded on the other,
     and the merge stops on the conflict. vaultfu writes nothing into the note (a line it added
     could land in the side the user drops), lists it with the line of its `<<<<<<<`, and goes
     on once the user resolved it."""
-    rel = "Interviews/acme.md"
-    vault.write(rel, ACME)
-    git(vault.root, "init", "-q", "-b", "main")
-    go(vault)
-    git(vault.root, "add", "-A")
-    git(vault.root, "commit", "-qm", "day one")
+    rel = synced(vault)
     line = next(x for x in vault.read(rel).split("\n") if x.startswith("- [ ] Email a thank"))
     git(vault.root, "checkout", "-qb", "laptop")
     vault.write(rel, vault.read(rel).replace(line, line.replace("[ ]", "[x]") + " ✅ 2026-11-24"))
@@ -107,12 +112,7 @@ def test_a_merge_conflict_in_the_agendas_region_is_resolved_ticks_first(vault: V
     git stops on the agenda's region. The next run carries the tick to its note, then writes
     the region anew, which resolves the conflict; a conflict that splits the region's markers
     leaves the agenda unwritten."""
-    rel = "Interviews/acme.md"
-    vault.write(rel, ACME)
-    git(vault.root, "init", "-q", "-b", "main")
-    go(vault)
-    git(vault.root, "add", "-A")
-    git(vault.root, "commit", "-qm", "day one")
+    rel = synced(vault)
     agenda = vault.read("Agenda.md")
     line = next(x for x in agenda.split("\n") if x.startswith("- [ ] Email a thank"))
     ident = line.rsplit(" ", 1)[1]
