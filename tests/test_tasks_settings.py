@@ -1,7 +1,11 @@
-"""The Tasks plugin's global filter (its `globalFilter` setting, e.g. `#task`): to the plugin, only
-a checklist line that holds it is a task. vaultfu writes it on its lines, so that they stay in the
-user's Tasks queries, and takes the user's checklist lines without it for what the plugin takes
-them for: not tasks."""
+"""The Tasks plugin's settings that say what a task is, read from the plugin's own `data.json`.
+
+Its global filter (`globalFilter`, e.g. `#task`): to the plugin, only a checklist line that holds
+it is a task. vaultfu writes it on its lines, so that they stay in the user's Tasks queries, and
+takes the user's checklist lines without it for what the plugin takes them for: not tasks.
+
+Its status table (`statusSettings`): a box whose symbol the user made a done or cancelled status
+(`[d]`, `[c]`), or a non-task, closes a follow-up as the plugin's own status would."""
 
 from __future__ import annotations
 
@@ -33,6 +37,11 @@ def settle(v: Vault, today: dt.date = TODAY) -> None:
     before = v.snapshot()
     assert go(v, today).written == ()
     assert v.snapshot() == before
+
+
+def plugin_settings(v: Vault, **settings: object) -> None:
+    """The Tasks plugin's settings as Obsidian saves them."""
+    v.write(PLUGIN, json.dumps({"globalQuery": "", **settings}, indent=2), raw=True)
 
 
 def plugin_filter(v: Vault, value: str, **more: object) -> None:
@@ -138,18 +147,154 @@ def test_the_vaultfu_setting_wins_and_a_bad_one_is_named(vault: Vault) -> None:
     vault.write(".vaultfu.toml", 'tasks_filter = "#a\\n#b"\n', raw=True)
     with pytest.raises(ConfigError, match="'tasks_filter' must be one line"):
         read_config(vault.root)
+    vault.write(".vaultfu.toml", 'task_statuses = [["d", "DONE"]]\n', raw=True)
+    with pytest.raises(ConfigError, match="unknown key 'task_statuses'"):  # the plugin's own
+        read_config(vault.root)
 
 
 @pytest.mark.parametrize(
     "settings",
-    ["", "{", "[1, 2]", '{"globalFilter": 3}', '{"globalFilter": "#a\\n#b"}', '{"other": 1}'],
+    [
+        "",
+        "{",
+        "[1, 2]",
+        '{"globalFilter": 3}',
+        '{"globalFilter": "#a\\n#b"}',
+        '{"other": 1}',
+        '{"statusSettings": 3}',
+        '{"statusSettings": {"coreStatuses": {"x": 1}}}',
+        '{"statusSettings": {"customStatuses": [3, {"symbol": "dd", "type": "DONE"}]}}',
+        '{"statusSettings": {"customStatuses": [{"symbol": "d"}, {"type": "DONE"}]}}',
+    ],
 )
-def test_plugin_settings_it_cannot_use_mean_no_filter(vault: Vault, settings: str) -> None:
+def test_plugin_settings_it_cannot_use_mean_its_defaults(vault: Vault, settings: str) -> None:
     vault.write(PLUGIN, settings, raw=True)
     assert read_config(vault.root).tasks_filter == ""
+    assert read_config(vault.root).task_statuses == ()
     vault.write(NOTE, ACME.replace("2026-11-20T14:00", "2026-11-24T10:00"))
     settle(vault)
     assert all(
         line.startswith("- [ ] Email") or line.startswith("- [ ] Mail")
         for line in vaultfu_lines(vault.read(NOTE))
     )
+
+
+CORE = [  # the plugin's core statuses as its settings list them
+    {
+        "symbol": " ",
+        "name": "Todo",
+        "nextStatusSymbol": "x",
+        "availableAsCommand": True,
+        "type": "TODO",
+    },
+    {
+        "symbol": "x",
+        "name": "Done",
+        "nextStatusSymbol": " ",
+        "availableAsCommand": True,
+        "type": "DONE",
+    },
+]
+CUSTOM = [
+    {
+        "symbol": "/",
+        "name": "In Progress",
+        "nextStatusSymbol": "x",
+        "availableAsCommand": True,
+        "type": "IN_PROGRESS",
+    },
+    {
+        "symbol": "-",
+        "name": "Cancelled",
+        "nextStatusSymbol": " ",
+        "availableAsCommand": True,
+        "type": "CANCELLED",
+    },
+    {
+        "symbol": "d",
+        "name": "Delegated",
+        "nextStatusSymbol": " ",
+        "availableAsCommand": True,
+        "type": "DONE",
+    },
+    {
+        "symbol": "c",
+        "name": "Dropped",
+        "nextStatusSymbol": " ",
+        "availableAsCommand": True,
+        "type": "CANCELLED",
+    },
+    {
+        "symbol": "~",
+        "name": "Note",
+        "nextStatusSymbol": "~",
+        "availableAsCommand": False,
+        "type": "NON_TASK",
+    },
+    {
+        "symbol": "x",
+        "name": "Not done",
+        "nextStatusSymbol": " ",
+        "availableAsCommand": True,
+        "type": "TODO",
+    },
+    {
+        "symbol": "✓",
+        "name": "Checked",
+        "nextStatusSymbol": " ",
+        "availableAsCommand": True,
+        "type": "DONE",
+    },
+]
+
+
+def box(text: str, words: str, symbol: str) -> str:
+    """The note's text with the box of the line holding `words` set to `symbol`."""
+    (line,) = [x for x in checklist(text) if words in x]
+    return text.replace(line, f"- [{symbol}]" + line[5:], 1)
+
+
+@pytest.mark.parametrize(
+    ("symbol", "closed"),
+    [("d", True), ("c", True), ("~", True), ("✓", True), ("x", True), ("/", False), ("?", False)],
+)
+def test_a_status_of_the_users_table_closes_a_follow_up_as_its_type_says(
+    vault: Vault, symbol: str, closed: bool
+) -> None:
+    plugin_settings(vault, statusSettings={"coreStatuses": CORE, "customStatuses": CUSTOM})
+    vault.write(NOTE, ACME.replace("2026-11-20T14:00", "2026-11-24T10:00"))
+    settle(vault)
+    assert "Email a thank-you to Jane Doe" in vault.read("Agenda.md")
+    marked = box(vault.read(NOTE), "Email a thank-you", symbol)
+    vault.write(NOTE, marked, raw=True)
+    settle(vault)
+    assert ("Email a thank-you to Jane Doe" not in vault.read("Agenda.md")) is closed
+    (line,) = [x for x in checklist(marked) if "Email a thank-you" in x]
+    if symbol in "dx✓":  # done with no ✅: dated the day it was seen, the box as the user set it
+        marked = marked.replace(line, f"{line} ✅ {TODAY.isoformat()}")
+    assert vault.read(NOTE) == marked
+
+
+def test_without_the_plugins_table_its_symbols_are_open(vault: Vault) -> None:
+    vault.write(NOTE, ACME.replace("2026-11-20T14:00", "2026-11-24T10:00"))
+    settle(vault)
+    vault.write(NOTE, box(vault.read(NOTE), "Email a thank-you", "d"), raw=True)
+    settle(vault)
+    assert "Email a thank-you to Jane Doe" in vault.read("Agenda.md")  # `d`: unknown, open
+
+
+def test_the_users_own_lines_and_the_agendas_boxes_by_the_table(vault: Vault) -> None:
+    plugin_settings(vault, statusSettings={"coreStatuses": CORE, "customStatuses": CUSTOM})
+    body = "- [~] Pack the laptop 📅 2026-11-24\n- [d] Send Jane the write-up 📅 2026-11-25\n"
+    vault.write(
+        NOTE, ACME.replace("2026-11-20T14:00", "2026-11-24T10:00").replace("Notes.\n", body)
+    )
+    settle(vault)
+    region = vault.read("Agenda.md")
+    assert "Pack the laptop" not in region and "Send Jane the write-up" not in region
+    line = next(x for x in checklist(region) if "Email a thank-you" in x)
+    ident = line.rsplit(" ", 1)[1]
+    vault.write("Agenda.md", region.replace(line, "- [d]" + line[5:]), raw=True)  # in the agenda
+    settle(vault)
+    (carried,) = [x for x in checklist(vault.read(NOTE)) if ident in x]
+    assert carried.startswith("- [x] ") and carried.endswith(f"✅ {TODAY.isoformat()}")

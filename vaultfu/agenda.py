@@ -4,12 +4,13 @@ region (pure)."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from . import safe
-from .body import parse_structure
+from .body import DEFAULT_STATUSES, Statuses, parse_structure
 from .edits import region_of
 from .front import decode
 from .model import Action, Agenda, Channel, Kind, State, TaskStatus
@@ -262,18 +263,25 @@ def shown_words(region: bytes, ident: str) -> str | None:
 Ticks = dict[str, tuple[TaskStatus, dt.date]]
 
 
-_TICKED = re.compile(rb"\[[xX\-]\]")
+@functools.lru_cache(maxsize=8)
+def _ticked(symbols: tuple[str, ...]) -> re.Pattern[bytes]:
+    """A box whose symbol closes a task (and `X`, which reads as open: a look at it is cheap)."""
+    found = b"|".join(re.escape(s.encode("utf-8")) for s in sorted({*symbols, "X"}))
+    return re.compile(rb"\[(?:" + found + rb")\]")
 
 
-def agenda_ticks(data: bytes | None, rel: str, today: dt.date) -> Ticks:
+def agenda_ticks(
+    data: bytes | None, rel: str, today: dt.date, statuses: Statuses = DEFAULT_STATUSES
+) -> Ticks:
     """Boxes the user ticked (or cancelled) inside the agenda's region, from the agenda's UTF-8
-    bytes (checked, without a BOM): the region is decoded only when a box in it is ticked."""
+    bytes (checked, without a BOM): the region is decoded only when a box in it is ticked (by
+    `statuses`, the plugin's status table: a symbol that closes a task)."""
     found = region_of(data or b"")
-    if not found or not _TICKED.search(found):  # vaultfu writes only open boxes there
+    if not found or not _ticked(tuple(statuses)).search(found):  # vaultfu writes open boxes
         return {}
     region = decode(found, rel)
     ticks: Ticks = {}
-    for task in parse_structure(region, 1, rel).tasks:
+    for task in parse_structure(region, 1, rel, statuses).tasks:
         if task.id and task.status is not TaskStatus.OPEN:  # dated as the Tasks plugin dated it
             ticks[task.id] = (task.status, task.done or task.cancelled or today)
     return ticks

@@ -6,7 +6,7 @@ import bisect
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -34,7 +34,26 @@ _CHECKBOX = re.compile(r"^\[([^\r\n])\](?=[ \t]|$)")
 
 # The Tasks plugin's default status table: `x` done, `-` cancelled, ` ` and `/` (in progress)
 # open; any other symbol, `X` included, is an unknown status of type TODO: open.
-_STATUS = {"x": TaskStatus.DONE, "-": TaskStatus.CANCELLED}
+Statuses = Mapping[str, TaskStatus]  # a box's symbol → its status, when not open
+DEFAULT_STATUSES: Statuses = {"x": TaskStatus.DONE, "-": TaskStatus.CANCELLED}
+_CLOSING_TYPES = {
+    "DONE": TaskStatus.DONE,
+    "CANCELLED": TaskStatus.CANCELLED,
+    "NON_TASK": TaskStatus.CANCELLED,  # no task to the plugin: nothing to follow up either
+}
+
+
+@lru_cache(maxsize=8)
+def status_table(pairs: tuple[tuple[str, str], ...]) -> Statuses:
+    """The plugin's status table, (symbol, type) pairs as its settings list them (its core
+    statuses, then its custom ones; the first of a symbol counts, as in the plugin's registry),
+    as the symbols that close a task; `()`: the default table."""
+    if not pairs:
+        return DEFAULT_STATUSES
+    table: dict[str, str] = {}
+    for symbol, kind in pairs:
+        table.setdefault(symbol, kind)
+    return {s: _CLOSING_TYPES[k] for s, k in table.items() if k in _CLOSING_TYPES}
 
 
 def _field(symbols: str, value: str = "") -> re.Pattern[str]:
@@ -134,12 +153,14 @@ class Structure(msgspec.Struct, frozen=True):
     problems: tuple[Problem, ...]
 
 
-def parse_task_text(text: str, line: int, path: str) -> tuple[Task | None, Problem | None]:
+def parse_task_text(
+    text: str, line: int, path: str, statuses: Statuses = DEFAULT_STATUSES
+) -> tuple[Task | None, Problem | None]:
     """One list item's first line (after `- `) to a Task, or None when it is no task."""
     box = _CHECKBOX.match(text)
     if not box:
         return None, None
-    status = _STATUS.get(box.group(1), TaskStatus.OPEN)
+    status = statuses.get(box.group(1), TaskStatus.OPEN)
     parts = split_task(text[box.end() :])
     values: dict[str, Any] = {}
     problem = None
@@ -156,7 +177,9 @@ def parse_task_text(text: str, line: int, path: str) -> tuple[Task | None, Probl
     return task, problem
 
 
-def parse_structure(body: str, body_line: int, path: str) -> Structure:
+def parse_structure(
+    body: str, body_line: int, path: str, statuses: Statuses = DEFAULT_STATUSES
+) -> Structure:
     """Tasks and headings in a note's body. `body_line` is the file line the body starts on."""
     tokens = _md().parse(body)
     tasks: list[Task] = []
@@ -181,7 +204,7 @@ def parse_structure(body: str, body_line: int, path: str) -> Structure:
             and tokens[i + 1].map[0] == token.map[0]  # type: ignore[index]
         ):
             first = tokens[i + 2].content.split("\n", 1)[0]
-            task, problem = parse_task_text(first, body_line + token.map[0], path)
+            task, problem = parse_task_text(first, body_line + token.map[0], path, statuses)
             if task:
                 tasks.append(task)
             if problem:
@@ -251,7 +274,9 @@ _FENCE = re.compile(r"(`{3,}|~{3,})(.*)")
 _LINE_SPLIT = re.compile(r"\r\n|\n|\r")
 
 
-def find_tasks(body: str, body_line: int, path: str) -> Structure:
+def find_tasks(
+    body: str, body_line: int, path: str, statuses: Statuses = DEFAULT_STATUSES
+) -> Structure:
     """The tasks of a body (headings are not looked for). A body with no line that could open
     a task has none. One whose every task line is a `- [ ] …` at the margin, with nothing that
     could hide or make one but code fences at the margin, is read line by line (what
@@ -259,11 +284,11 @@ def find_tasks(body: str, body_line: int, path: str) -> Structure:
     answer). Anything else is given to markdown-it-py."""
     if next(_task_lines(body), None) is None:
         return Structure((), (), ())
-    found = _by_line(body, body_line, path)
-    return found if found is not None else parse_structure(body, body_line, path)
+    found = _by_line(body, body_line, path, statuses)
+    return found if found is not None else parse_structure(body, body_line, path, statuses)
 
 
-def _by_line(body: str, body_line: int, path: str) -> Structure | None:
+def _by_line(body: str, body_line: int, path: str, statuses: Statuses) -> Structure | None:
     if "\x00" in body or (("<" in body or ">" in body) and _hides(body)):
         return None
     fenced = "```" in body or "~~~" in body
@@ -290,7 +315,7 @@ def _by_line(body: str, body_line: int, path: str) -> Structure | None:
             return None  # indented, quoted, ordered or tabbed: the parser decides
         index += count_breaks(body, start, counted)  # lines are counted only up to each task's
         counted = start
-        task, problem = parse_task_text(line[2:].strip(), body_line + index, path)
+        task, problem = parse_task_text(line[2:].strip(), body_line + index, path, statuses)
         if task:
             tasks.append(task)
         if problem:

@@ -76,6 +76,9 @@ class Config:
     # the Tasks plugin's global filter ("#task": only lines holding it are tasks to the plugin);
     # None: as the plugin's own settings in the vault say (see `vault.read_config`)
     tasks_filter: str | None = None
+    # the Tasks plugin's status table, (symbol, type) pairs ("d", "DONE"), from its settings (no
+    # key of .vaultfu.toml); (): its default table
+    task_statuses: tuple[tuple[str, str], ...] = ()
     playbook: Playbook = field(default_factory=Playbook)
     mail: MailSettings = field(default_factory=MailSettings)
 
@@ -99,7 +102,7 @@ def _build(cls: Any, table: dict[str, Any], prefix: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in table.items():
         where = f"{prefix}{key}"
-        if key not in known or key in ("playbook", "mail"):
+        if key not in known or key in ("playbook", "mail", "task_statuses"):
             raise ConfigError(f"{CONFIG_NAME}: unknown key '{where}'")
         expected = known[key].type
         if key == "today":

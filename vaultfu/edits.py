@@ -157,11 +157,12 @@ def _task_line(text: str, line: int) -> tuple[list[str], str, str, re.Match[str]
 
 
 def set_task_mark(text: str, line: int, mark: str, stamp: str | None) -> str:
-    """Flip the checkbox on a 1-based `line` to `mark` (`x`, `-` or ` `) and append `stamp`
-    (like `✅ 2026-11-24`) at the end of that line, before a block id (` ^abc`), which the Tasks
-    plugin reads only as the very last thing. Nothing else on the line changes."""
+    """Flip the checkbox on a 1-based `line` to `mark` (`x`, `-` or ` `; "": left as it is) and
+    append `stamp` (like `✅ 2026-11-24`) at the end of that line, before a block id (` ^abc`),
+    which the Tasks plugin reads only as the very last thing. Nothing else on the line changes."""
     lines, content, ending, box = _task_line(text, line)
-    content = content[: box.start(2)] + mark + content[box.end(2) :]
+    if mark:
+        content = content[: box.start(2)] + mark + content[box.end(2) :]
     link = split_task(content[box.end() :]).fields.get("block_link")
     cut = box.end() + link[1] - 1 if link else len(content)  # a block id stays last
     head, tail = content[:cut], content[cut:]

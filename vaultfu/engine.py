@@ -17,6 +17,7 @@ from msgspec.structs import replace
 
 from . import settled, vault
 from .agenda import agenda_ticks, region_bytes, shown_due, shown_words
+from .body import status_table
 from .config import Config
 from .drafts import heading
 from .edits import LineError, RegionError, region_of, replace_region
@@ -107,7 +108,8 @@ def prepare(
         problems.append(Problem(config.agenda, None, f"cannot be the agenda: {exc.strerror}"))
         agenda_snap = None
 
-    ticks = agenda_ticks(agenda_data, config.agenda, day)
+    statuses = status_table(config.task_statuses)
+    ticks = agenda_ticks(agenda_data, config.agenda, day, statuses)
     ticks.update({i: (TaskStatus.DONE, on) for i, on in request.done.items()})
     sources = dict(loaded.sources)
     # An application one of whose notes does not read (and is not planned as it last read, see
@@ -339,7 +341,8 @@ def _write_one(prepared: Prepared, w: Write, attempts: int = 3) -> bool:
             bom = BOM_BYTES if (snap.data or b"").startswith(BOM_BYTES) else b""
             if is_agenda:
                 now_data = checked(snap.data or b"", w.rel)
-                now = agenda_ticks(now_data, w.rel, prepared.result.agenda.today)
+                today, statuses = prepared.result.agenda.today, status_table(config.task_statuses)
+                now = agenda_ticks(now_data, w.rel, today, statuses)
                 planned = {i: status for i, (status, _) in prepared.wanted.ticks.items()}
                 if any(planned.get(i) is not status for i, (status, _) in now.items()):
                     raise AgendaTicked(w.rel) from None  # a new tick: plan the run again

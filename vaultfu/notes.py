@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from .body import find_drafts, find_mail, find_tasks
+from .body import DEFAULT_STATUSES, Statuses, find_drafts, find_mail, find_tasks, status_table
 from .config import Config
 from .errors import NoteError
 from .front import (
@@ -196,7 +196,11 @@ def is_interview(data: dict[str, Any], type_key: str, type_value: str) -> bool:
 
 
 def parse_interview(
-    data: dict[str, Any], block: Block, body: str, path: str
+    data: dict[str, Any],
+    block: Block,
+    body: str,
+    path: str,
+    statuses: Statuses = DEFAULT_STATUSES,
 ) -> tuple[Interview, tuple[Problem, ...]]:
     """The facts of an interview note from its frontmatter and body. Raises NoteError for a
     value that is wrong; returns lesser problems (a task with a bad date) beside the Interview."""
@@ -229,7 +233,7 @@ def parse_interview(
             "priority",
             f"priority should be a whole number (1 = first choice), not {priority_value!r}",
         )
-    structure = find_tasks(body, block.body_line, path)
+    structure = find_tasks(body, block.body_line, path, statuses)
     interview = Interview(
         path=path,
         company=plain(company),
@@ -320,7 +324,8 @@ def parse_text(rel: str, text: str, config: Config) -> tuple[Interview, tuple[Pr
     if conflict is not None:
         raise _conflicted(rel, conflict, _application_of(fields, block, rel))
     try:
-        return parse_interview(fields, block, text[block.body_offset :], rel)
+        statuses = status_table(config.task_statuses)
+        return parse_interview(fields, block, text[block.body_offset :], rel, statuses)
     except NoteError as exc:
         exc.application = _application_of(fields, block, rel)
         raise

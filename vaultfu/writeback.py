@@ -69,7 +69,7 @@ def _interview_of(text: str, rel: str, config: Config) -> Interview | None:
     return found[0] if found else None
 
 
-Mark = tuple[int, str, str]  # (line, new checkbox, stamp to append)
+Mark = tuple[int, str, str]  # (line, new checkbox or "" to keep it, stamp to append)
 
 
 def tick_ops(interview: Interview, wanted: Wanted) -> tuple[list[Mark], list[Action]]:
@@ -84,7 +84,7 @@ def tick_ops(interview: Interview, wanted: Wanted) -> tuple[list[Mark], list[Act
             continue
         if not wanted.ticks:  # the common case: only boxes ticked by hand need a date
             if task.is_vaultfu and task.status is TaskStatus.DONE and task.done is None:
-                marks.append((task.line, "x", f"✅ {wanted.today.isoformat()}"))
+                marks.append((task.line, "", f"✅ {wanted.today.isoformat()}"))  # its box kept
             continue
         ident = task.id if task.is_vaultfu and task.id else user_task_id(interview, task)
         present.add(ident)
@@ -94,7 +94,7 @@ def tick_ops(interview: Interview, wanted: Wanted) -> tuple[list[Mark], list[Act
             mark, emoji = ("x", "✅") if status is TaskStatus.DONE else ("-", "❌")
             marks.append((task.line, mark, f"{emoji} {day.isoformat()}"))
         elif task.is_vaultfu and task.status is TaskStatus.DONE and task.done is None:
-            marks.append((task.line, "x", f"✅ {wanted.today.isoformat()}"))
+            marks.append((task.line, "", f"✅ {wanted.today.isoformat()}"))
     if not wanted.ticks:
         return marks, []
     present |= ids_present(interview.tasks)  # a line whose id a block id hides is still it

@@ -89,24 +89,47 @@ def read_config(root: Path) -> Config:
     except UnicodeDecodeError:
         raise ConfigError(f"{CONFIG_NAME}: is not UTF-8 text") from None
     config = parse_config(text) if data else Config()
+    tasks_filter, statuses = tasks_settings(root)
     if config.tasks_filter is None:
-        config = dataclasses.replace(config, tasks_filter=tasks_filter(root))
-    return config
+        config = dataclasses.replace(config, tasks_filter=tasks_filter)
+    return dataclasses.replace(config, task_statuses=statuses)
 
 
 TASKS_SETTINGS = ".obsidian/plugins/obsidian-tasks-plugin/data.json"
 
 
-def tasks_filter(root: Path) -> str:
-    """The Tasks plugin's global filter (its `globalFilter` setting): "" when it has none, or
-    its settings cannot be read (a filter that is not one line of text is none either)."""
+def tasks_settings(root: Path) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """The Tasks plugin's settings that tell what a task is: its global filter (`globalFilter`;
+    "" when none, or not one line of text) and its status table (`statusSettings`: its core
+    statuses, then its custom ones, as (symbol, type) pairs; () when none). Settings that
+    cannot be read are the plugin's defaults."""
     try:
-        found = json.loads((root / TASKS_SETTINGS).read_bytes()).get("globalFilter")
-    except (OSError, ValueError, AttributeError):
-        return ""
+        settings = json.loads((root / TASKS_SETTINGS).read_bytes())
+    except (OSError, ValueError):
+        return "", ()
+    if not isinstance(settings, dict):
+        return "", ()
+    found = settings.get("globalFilter")
     if not isinstance(found, str) or any(c in found for c in "\r\n\x00"):
-        return ""
-    return found.strip()
+        found = ""
+    table = settings.get("statusSettings")
+    groups = (
+        [table.get(g) for g in ("coreStatuses", "customStatuses")]
+        if isinstance(table, dict)
+        else []
+    )
+    statuses = tuple(
+        (status["symbol"], status["type"])
+        for group in groups
+        if isinstance(group, list)
+        for status in group
+        if isinstance(status, dict)
+        and isinstance(status.get("symbol"), str)
+        and len(status["symbol"]) == 1
+        and status["symbol"] not in "\r\n]"
+        and isinstance(status.get("type"), str)
+    )
+    return found.strip(), statuses
 
 
 def is_note(rel: str) -> bool:
