@@ -45,6 +45,7 @@ HELP = {
     "mailer": 'what `vaultfu send` opens a draft with, e.g. "mutt -H {}"; empty: the system\'s',
     "timezone": 'your time zone for `vaultfu ics`, e.g. "Europe/Berlin"; empty: the system\'s',
     "remind_at": 'when a follow-up\'s calendar reminder rings on its day; "": none',
+    "tasks_filter": "the Tasks plugin's global filter; unset: as the plugin's settings say",
     "me": "your addresses: mail from them is mail you sent",
     "password_command": 'prints the IMAP password, e.g. "pass show mail"; never stored',
     "every": "minutes between two reads by `vaultfu watch` (0: never)",
@@ -67,7 +68,7 @@ def config_text() -> str:
     """`.vaultfu.toml` with every setting at its default, commented out."""
     lines = ["# vaultfu settings. Every line is a default: uncomment one to change it.", ""]
     for f in dataclasses.fields(Config):
-        if f.name in ("playbook", "mail"):
+        if f.name in ("playbook", "mail", "task_statuses"):  # (the plugin's, never set here)
             continue
         default = f.default if f.default is not dataclasses.MISSING else None
         shown = "2026-11-24" if f.name == "today" else _toml(default)
