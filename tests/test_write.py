@@ -462,3 +462,33 @@ def test_words_vaultfu_wrote_follow_the_facts(vault: Vault) -> None:
     now = _status_check(vault.read("Interviews/acme.md"))
     assert "(they named Fri 27 Nov)" in now and "📅 2026-12-0" in now
     assert "(they named Mon 30 Nov)" in vault.read("Agenda.md")
+
+
+def test_a_recurring_task_ticked_in_the_agenda_waits_for_the_plugins_toggle(vault: Vault) -> None:
+    """A task of the user's that repeats (🔁): only the Tasks plugin's own toggle adds its next
+    occurrence, so a tick in the agenda is not carried into the note (it would end the series):
+    the agenda keeps it, a problem says where to tick it, and once it is done in the note the
+    next occurrence is listed."""
+    task = "- [ ] Check Acme's job board 🔁 every week 📅 2026-11-24"
+    vault.write("Interviews/acme.md", fresh(body=f"Notes.\n\n{task}\n"))
+    go(vault)
+    agenda = vault.read("Agenda.md")
+    (line,) = [x for x in agenda.split("\n") if "job board" in x]
+    note = vault.read("Interviews/acme.md")
+    vault.write("Agenda.md", agenda.replace(line, f"- [x]{line[5:]} ✅ 2026-11-24"), raw=True)
+    result = go(vault)
+    assert vault.read("Interviews/acme.md") == note  # still open: the series goes on
+    (problem,) = [p for p in result.agenda.problems if "repeats (🔁)" in p.message]
+    assert (problem.path, problem.line) == ("Interviews/acme.md", note.split("\n").index(task) + 1)
+    assert f"- [x]{line[5:]} ✅ 2026-11-24" in vault.read("Agenda.md")  # the tick kept there
+    assert go(vault).written == ()
+    # the plugin's toggle in the note: the next occurrence above, this one done
+    nxt = task.replace("2026-11-24", "2026-12-01")
+    vault.write(
+        "Interviews/acme.md", note.replace(task, f"{nxt}\n- [x]{task[5:]} ✅ 2026-11-24"), raw=True
+    )
+    result = go(vault)
+    assert not [p for p in result.agenda.problems if "repeats" in p.message]
+    listed = [x for x in vault.read("Agenda.md").split("\n") if "job board" in x]
+    assert len(listed) == 1 and listed[0].startswith("- [ ] ") and "due 2026-12-01" in listed[0]
+    assert go(vault).written == ()

@@ -172,6 +172,8 @@ def parse_task_text(
                 problem = Problem(path, line, f"task date '{value}' is not a real date")
         elif name == "id":
             values["id"] = value
+        elif name == "recurrence":
+            values["recurs"] = True
     words = text[box.end() : box.end() + parts.text_end].strip()
     task = Task(line=line, status=status, description=parts.description, text=words, **values)
     return task, problem

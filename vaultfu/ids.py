@@ -26,16 +26,15 @@ def action_id(*parts: str) -> str:
 
 
 def user_task_id(note: Interview, task: Task) -> str:
-    """Tasks the user wrote keep their own 🆔; others get one from what they say."""
+    """Tasks the user wrote keep their own 🆔; others get one from what they say (a recurring
+    one, and its day: each occurrence the Tasks plugin adds is another task)."""
     if task.id:
         return task.id
     when = note.date.isoformat() if note.date else note.name
-    return (
-        "t-"
-        + hashlib.sha1(
-            "\x1f".join([note.application_key, when, task.description]).encode("utf-8")
-        ).hexdigest()[:10]
-    )
+    parts = [note.application_key, when, task.description]
+    if task.recurs:
+        parts += [str(task.due or task.scheduled or task.start)]
+    return "t-" + hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:10]
 
 
 def follow_up_id(

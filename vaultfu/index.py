@@ -68,8 +68,8 @@ class Saved:
     people: dict[str, tuple[Key, PersonData]]
 
 
-CACHE_FORMAT = 5  # 2: JSON data (1 was a pickle); 3: mail lines; 4: a problem's application;
-# 5: the ids on a refused note's lines
+CACHE_FORMAT = 6  # 2: JSON data (1 was a pickle); 3: mail lines; 4: a problem's application;
+# 5: the ids on a refused note's lines; 6: a task's recurrence
 RACY_NS = 2_000_000_000  # entries this close to the cache's own mtime are read again
 
 

@@ -105,6 +105,7 @@ class Task(msgspec.Struct, frozen=True, omit_defaults=True):
     cancelled: dt.date | None = None
     id: str | None = None
     text: str = ""  # the words before the fields (the description without its trailing tags)
+    recurs: bool = False  # a 🔁 rule: done, the Tasks plugin adds its next occurrence
 
     @property
     def is_vaultfu(self) -> bool:

@@ -69,6 +69,7 @@ def _interview_of(text: str, rel: str, config: Config) -> Interview | None:
     return found[0] if found else None
 
 
+Where = tuple[str, int]  # (note, line)
 Mark = tuple[int, str, str]  # (line, new checkbox or "" to keep it, stamp to append)
 
 
@@ -299,6 +300,7 @@ def plan_notes(
         interviews, today=today, rules=rules, memo=memo, shown=shown, tasks_filter=tasks_filter
     )
     written = ids_present(t for n in interviews for t in n.tasks) | unread if ticks else set()
+    all_ticks, (ticks, repeating) = ticks, _repeating(ticks, interviews)
     wanted = Wanted(
         today=today,
         ticks=ticks,
@@ -309,7 +311,7 @@ def plan_notes(
         tasks_filter=tasks_filter,
     )
     ticked: dict[str, str] = {}
-    held: list[Held] = []
+    held = [(wanted.actions[i], *all_ticks[i]) for i in repeating if i in wanted.actions]
     for note in interviews:
         if note.path in frozen:
             held += _held(ticks, wanted, note.path)
@@ -339,7 +341,7 @@ def plan_notes(
     )
     if not edits:  # the agenda only (--no-write): ticks count, nothing else is planned
         return NotesPlan(second, wanted, {}, ())
-    problems: list[Problem] = []
+    problems = [Problem(*repeating[i], REPEATS) for i in sorted(repeating)]
     outdated: list[tuple[Interview, DraftMark, Action]] = []  # edited drafts out of date
     ticks_only = replace(wanted, cancel_stale=False)
     hashed = memo.facts_hash if memo is not None else facts_hash  # (the watcher's: kept)
@@ -391,6 +393,26 @@ def _last_drafts(note: Interview) -> dict[str, DraftMark]:
 
 
 Held = tuple[Action, TaskStatus, dt.date]  # a tick its note cannot take yet
+REPEATS = (
+    "repeats (🔁) and was ticked in the agenda: tick it here, where the Tasks plugin adds its "
+    "next occurrence (the agenda keeps your tick until then)"
+)
+
+
+def _repeating(ticks: Ticks, interviews: Iterable[Interview]) -> tuple[Ticks, dict[str, Where]]:
+    """The ticks without those on the user's open recurring tasks (🔁), and where each of those
+    is: a tick carried into the note would close it with no next occurrence (only the plugin's
+    own toggle adds that), so it stays in the agenda until the task is done in its note."""
+    if not ticks:
+        return ticks, {}
+    found: dict[str, Where] = {}
+    for note in interviews:
+        for task in note.tasks:
+            if task.recurs and not task.is_vaultfu and task.status is TaskStatus.OPEN:
+                ident = user_task_id(note, task)
+                if ident in ticks:
+                    found[ident] = (note.path, task.line)
+    return {i: tick for i, tick in ticks.items() if i not in found}, found
 
 
 def _held(ticks: Ticks, wanted: Wanted, rel: str) -> list[Held]:
