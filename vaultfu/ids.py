@@ -16,8 +16,20 @@ from collections import defaultdict
 from collections.abc import Collection, Container, Iterable, Iterator, Mapping, Sequence
 
 from . import safe
+from .agenda import Ticks
 from .drafts import KIND_LABEL, heading, linked_draft
-from .model import Action, Application, Copies, Interview, Kind, Person, Problem, Status, Task
+from .model import (
+    Action,
+    Application,
+    Copies,
+    Interview,
+    Kind,
+    Person,
+    Problem,
+    Status,
+    Task,
+    TaskStatus,
+)
 
 
 def action_id(*parts: str) -> str:
@@ -270,3 +282,27 @@ def ids_present(tasks: Iterable[Task]) -> set[str]:
         if "🆔" in task.description:
             found.update(_LOOSE_ID.findall(task.description))
     return found
+
+
+REPEATS = (
+    "repeats (🔁) and was ticked in the agenda: tick it here, where the Tasks plugin adds its "
+    "next occurrence (the agenda keeps your tick until then)"
+)
+
+
+def repeating_ticked(
+    ticks: Ticks, interviews: Iterable[Interview]
+) -> tuple[Ticks, dict[str, tuple[str, int]]]:
+    """The ticks without those on the user's open recurring tasks (🔁), and where each of those
+    is: a tick carried into the note would close it with no next occurrence (only the plugin's
+    own toggle adds that), so it stays in the agenda until the task is done in its note."""
+    if not ticks:
+        return ticks, {}
+    found: dict[str, tuple[str, int]] = {}  # id → (note, line)
+    for note in interviews:
+        for task in note.tasks:
+            if task.recurs and not task.is_vaultfu and task.status is TaskStatus.OPEN:
+                ident = user_task_id(note, task)
+                if ident in ticks:
+                    found[ident] = (note.path, task.line)
+    return {i: tick for i, tick in ticks.items() if i not in found}, found

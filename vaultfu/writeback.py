@@ -25,7 +25,7 @@ from .edits import (
     update_task_line,
 )
 from .front import find_frontmatter
-from .ids import ids_present, user_task_id
+from .ids import REPEATS, ids_present, repeating_ticked, user_task_id
 from .memo import PlanMemo, line_words
 from .model import Action, Copies, DraftMark, Interview, Kind, Plan, Problem, TaskStatus
 from .notes import parse_text
@@ -69,7 +69,6 @@ def _interview_of(text: str, rel: str, config: Config) -> Interview | None:
     return found[0] if found else None
 
 
-Where = tuple[str, int]  # (note, line)
 Mark = tuple[int, str, str]  # (line, new checkbox or "" to keep it, stamp to append)
 
 
@@ -300,7 +299,7 @@ def plan_notes(
         interviews, today=today, rules=rules, memo=memo, shown=shown, tasks_filter=tasks_filter
     )
     written = ids_present(t for n in interviews for t in n.tasks) | unread if ticks else set()
-    all_ticks, (ticks, repeating) = ticks, _repeating(ticks, interviews)
+    all_ticks, (ticks, repeating) = ticks, repeating_ticked(ticks, interviews)
     wanted = Wanted(
         today=today,
         ticks=ticks,
@@ -393,26 +392,6 @@ def _last_drafts(note: Interview) -> dict[str, DraftMark]:
 
 
 Held = tuple[Action, TaskStatus, dt.date]  # a tick its note cannot take yet
-REPEATS = (
-    "repeats (🔁) and was ticked in the agenda: tick it here, where the Tasks plugin adds its "
-    "next occurrence (the agenda keeps your tick until then)"
-)
-
-
-def _repeating(ticks: Ticks, interviews: Iterable[Interview]) -> tuple[Ticks, dict[str, Where]]:
-    """The ticks without those on the user's open recurring tasks (🔁), and where each of those
-    is: a tick carried into the note would close it with no next occurrence (only the plugin's
-    own toggle adds that), so it stays in the agenda until the task is done in its note."""
-    if not ticks:
-        return ticks, {}
-    found: dict[str, Where] = {}
-    for note in interviews:
-        for task in note.tasks:
-            if task.recurs and not task.is_vaultfu and task.status is TaskStatus.OPEN:
-                ident = user_task_id(note, task)
-                if ident in ticks:
-                    found[ident] = (note.path, task.line)
-    return {i: tick for i, tick in ticks.items() if i not in found}, found
 
 
 def _held(ticks: Ticks, wanted: Wanted, rel: str) -> list[Held]:
