@@ -87,6 +87,8 @@ TEXT: dict[str, str] = {
     "control-char": front(company="Acme\u0007Corp"),
     "key-is-list": front() + "[a, b]: c\n",
     "very-long-key": front() + ("k" * 5000) + ": v\n",
+    # a copy of the template whose placeholders Obsidian's Templates did not fill in
+    "template-placeholder": front(date="{{date:YYYY-MM-DD}}T{{time:HH:mm}}"),
     # a git merge that stopped on a conflict, in the frontmatter
     "merge-conflict-frontmatter": front(status=None)
     + "<<<<<<< HEAD\nstatus: waiting\n=======\nstatus: offer\n>>>>>>> laptop\n",

@@ -161,6 +161,13 @@ def test_wrong_values_name_the_line(change: tuple[str, str], line: int, words: s
         ("type: interview\n\tcompany: Acme\n", 3, "not valid YAML"),
         ("type: interview\ncompany: Acme\nrole: x\ndate: 14:00\n", 5, "'date' is not a date"),
         ("type: interview\ncompany: Acme\x00\n", 3, "character YAML does not allow"),
+        # a copy of the template whose placeholders Obsidian's Templates did not fill in
+        (
+            "type: interview\ndate: {{date:YYYY-MM-DD}}T{{time:HH:mm}}\n",
+            3,
+            "{{date:YYYY-MM-DD}} is a template's placeholder",
+        ),
+        ("type: interview\ncompany: {{title}}\n", 3, "{{title}} is a template's placeholder"),
     ],
 )
 def test_frontmatter_traps_are_problems_with_a_line(

@@ -306,6 +306,9 @@ def _plain_load(text: str, loader: type[Any]) -> Any:
     return value
 
 
+_PLACEHOLDER = re.compile(r"\{\{[^{}\n]*\}\}")  # a placeholder of Obsidian's Templates: {{date}}
+
+
 def load_frontmatter(block: Block, path: str) -> dict[str, Any] | None:
     """The frontmatter's mapping, or None when it holds none (a `---` rule with prose, or
     nothing). A list where properties belong is an error."""
@@ -321,6 +324,12 @@ def load_frontmatter(block: Block, path: str) -> dict[str, Any] | None:
         mark = exc.problem_mark or exc.context_mark
         line = block.first_line + mark.line if mark else None
         problem = exc.problem or exc.context or "is not valid YAML"
+        if mark and (found := _PLACEHOLDER.search(block.yaml.split("\n")[mark.line])):
+            problem = (
+                f"{found.group(0)} is a template's placeholder, not filled in: make the note "
+                "with Obsidian's Templates (Insert template) or `vaultfu new`, or write the value"
+            )
+            raise NoteError(path, line, problem) from None
         raise NoteError(path, line, f"frontmatter is not valid YAML: {problem}") from None
     except yaml.reader.ReaderError as exc:
         line = block.first_line + count_breaks(block.yaml, exc.position)
