@@ -290,7 +290,9 @@ def find_tasks(
     return found if found is not None else parse_structure(body, body_line, path, statuses)
 
 
-def _by_line(body: str, body_line: int, path: str, statuses: Statuses) -> Structure | None:
+def _by_line(
+    body: str, body_line: int, path: str, statuses: Statuses = DEFAULT_STATUSES
+) -> Structure | None:
     if "\x00" in body or (("<" in body or ">" in body) and _hides(body)):
         return None
     fenced = "```" in body or "~~~" in body
