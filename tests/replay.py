@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 from click.testing import CliRunner
 
-from vaultfu.body import parse_structure
+from vaultfu.body import DEFAULT_STATUSES, Statuses, parse_structure, status_table
 from vaultfu.cli import main
 from vaultfu.edits import region_of
 from vaultfu.front import find_frontmatter
@@ -23,10 +23,10 @@ from vaultfu.model import Task, TaskStatus
 from .conftest import Vault
 
 
-def tasks_of(text: str) -> tuple[Task, ...]:
+def tasks_of(text: str, statuses: Statuses = DEFAULT_STATUSES) -> tuple[Task, ...]:
     block = find_frontmatter(text)
     offset, line = (block.body_offset, block.body_line) if block else (0, 1)
-    return parse_structure(text[offset:], line, "n.md").tasks
+    return parse_structure(text[offset:], line, "n.md", statuses).tasks
 
 
 def twins(notes: list[tuple[str, str]]) -> set[frozenset[str]]:
@@ -55,6 +55,7 @@ class Replay:
         # line in one may come to be in both (one of them in the trash for a run, then back),
         # and neither is checked, then or later
         self.twins: set[frozenset[str]] = set()
+        self.statuses: tuple[tuple[str, str], ...] = ()  # the Tasks plugin's table, as set
         self.previous: dict[str, str] = {}  # each note's text before the last run
         # notes whose status is mistyped: the status to put back (their rounds and copies are
         # named from them: `acme next 5.md`)
@@ -132,7 +133,7 @@ class Replay:
         same = twins(notes)
         self.twins |= same
         for rel, text in notes:
-            for task in tasks_of(text):
+            for task in tasks_of(text, status_table(self.statuses)):
                 if not task.is_vaultfu or task.id is None or (rel, task.id) in self.copies:
                     continue
                 pair = frozenset((seen.get(task.id, ""), rel))

@@ -109,7 +109,15 @@ EDIT = st.one_of(
         st.sampled_from(["waiting", "offer", "rejected", "next-round", "accepted"]),
     ),
     # the Tasks plugin's global filter set, or taken away, in its settings
-    st.tuples(st.just("filter"), st.sampled_from(["#task", ""])),
+    # the Tasks plugin's settings saved: its global filter set or taken away, a status table of
+    # the user's (`d` done, `c` cancelled) or none; a box set to one of those symbols
+    st.tuples(st.just("filter"), st.sampled_from(["#task", ""]), st.booleans()),
+    st.tuples(
+        st.just("line"),
+        st.sampled_from(sorted(NOTES)),
+        st.sampled_from(["d", "c"]),
+        st.integers(0, 5),
+    ),
 )
 STEP = st.tuples(st.lists(EDIT, min_size=0, max_size=3), st.integers(0, 6))  # edits, then a run
 
@@ -176,6 +184,8 @@ def apply(r: Replay, step: tuple[object, ...], today: dt.date) -> None:
             line = re.sub(r" (?=[⏳📅🆔])", f" {WORDS} ", line, count=1)
         elif how == "reword":  # after its first word
             line = re.sub(r"^(- \[.\] \S+)", rf"\1 {WORDS}", line, count=1)
+        elif how in ("d", "c"):  # a status of the user's table (open while there is none)
+            line = re.sub(r"^- \[.\] ", f"- [{how}] ", line)
         elif how == "snooze" and " ^" not in line and "⏳" not in line:
             line += f" ⏳ {(today + dt.timedelta(days=3)).isoformat()}"
         lines[task.line - 1] = line
@@ -288,10 +298,16 @@ def apply(r: Replay, step: tuple[object, ...], today: dt.date) -> None:
         props = yaml.safe_dump(yaml.safe_load(head), sort_keys=False, allow_unicode=True)
         path.write_text(f"---\n{props}---\n{body}", encoding="utf-8")
     elif kind == "filter":
-        value = step[1]
+        value, custom = step[1], step[2]
         assert isinstance(value, str)
-        settings = {"globalFilter": value, "removeGlobalFilter": True}
+        table = [{"symbol": "d", "type": "DONE"}, {"symbol": "c", "type": "CANCELLED"}]
+        settings = {
+            "globalFilter": value,
+            "removeGlobalFilter": True,
+            "statusSettings": {"coreStatuses": [], "customStatuses": table if custom else []},
+        }
         vault.write(".obsidian/plugins/obsidian-tasks-plugin/data.json", json.dumps(settings))
+        r.statuses = (("d", "DONE"), ("c", "CANCELLED")) if custom else ()
     elif kind == "text":
         rel = step[1]
         assert isinstance(rel, str)
@@ -443,6 +459,10 @@ FOUND = [  # sequences earlier runs of this property failed on, each a bug since
         [([("move", "Interviews/acme.md", ".trash"), ("next", "Interviews/acme.md", 0)], 0)],
         [0, 0, 0],
     ),  # (the check's own) the same, the twin a next round's note on the very same day
+    (
+        [([], 5), ([("filter", "#task", True)], 2)],
+        [0, 0, 0],
+    ),  # a status table without `-`: vaultfu's own cancellation read back as open, refused
 ]
 
 

@@ -15,9 +15,10 @@ import re
 
 import pytest
 
+from vaultfu.body import status_table
 from vaultfu.engine import run
 from vaultfu.errors import ConfigError
-from vaultfu.model import RunResult
+from vaultfu.model import RunResult, TaskStatus
 from vaultfu.vault import read_config
 
 from .conftest import ACME, TODAY, Vault
@@ -298,3 +299,11 @@ def test_the_users_own_lines_and_the_agendas_boxes_by_the_table(vault: Vault) ->
     settle(vault)
     (carried,) = [x for x in checklist(vault.read(NOTE)) if ident in x]
     assert carried.startswith("- [x] ") and carried.endswith(f"✅ {TODAY.isoformat()}")
+
+
+def test_the_marks_vaultfu_writes_keep_their_meaning_unless_the_table_says_otherwise() -> None:
+    only_mine = status_table((("d", "DONE"),))  # a table with neither `x` nor `-`
+    assert only_mine["x"] is TaskStatus.DONE and only_mine["-"] is TaskStatus.CANCELLED
+    assert only_mine["d"] is TaskStatus.DONE
+    other = status_table((("-", "IN_PROGRESS"), ("x", "DONE")))
+    assert "-" not in other and other["x"] is TaskStatus.DONE  # the table said so

@@ -47,12 +47,16 @@ _CLOSING_TYPES = {
 def status_table(pairs: tuple[tuple[str, str], ...]) -> Statuses:
     """The plugin's status table, (symbol, type) pairs as its settings list them (its core
     statuses, then its custom ones; the first of a symbol counts, as in the plugin's registry),
-    as the symbols that close a task; `()`: the default table."""
+    as the symbols that close a task; `()`: the default table. `x` and `-`, which vaultfu
+    writes, keep their default meaning unless the table gives them another (a table without
+    them must not make vaultfu's own ticks and cancellations read as open)."""
     if not pairs:
         return DEFAULT_STATUSES
-    table: dict[str, str] = {}
+    table = {"x": "DONE", "-": "CANCELLED"}
+    given: dict[str, str] = {}
     for symbol, kind in pairs:
-        table.setdefault(symbol, kind)
+        given.setdefault(symbol, kind)
+    table.update(given)
     return {s: _CLOSING_TYPES[k] for s, k in table.items() if k in _CLOSING_TYPES}
 
 
