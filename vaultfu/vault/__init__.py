@@ -75,8 +75,8 @@ def open_vault(path: Path) -> Path:
 
 
 def read_config(root: Path) -> Config:
-    """The settings: `.vaultfu.toml`, and the Tasks plugin's global filter from the plugin's
-    own settings when `.vaultfu.toml` does not set `tasks_filter`."""
+    """The settings: `.vaultfu.toml`, and from the Tasks plugin's own settings its status
+    table and its global filter (when `.vaultfu.toml` does not set `tasks_filter`)."""
     path = root / CONFIG_NAME
     try:
         data = path.read_bytes()
