@@ -307,3 +307,18 @@ def test_the_marks_vaultfu_writes_keep_their_meaning_unless_the_table_says_other
     assert only_mine["d"] is TaskStatus.DONE
     other = status_table((("-", "IN_PROGRESS"), ("x", "DONE")))
     assert "-" not in other and other["x"] is TaskStatus.DONE  # the table said so
+
+
+def test_a_filter_that_is_one_of_vaultfus_own_words_lets_its_lines_follow_the_facts(
+    vault: Vault,
+) -> None:
+    plugin_filter(vault, "email")  # a plain word, in the channel of vaultfu's own line
+    vault.write(NOTE, ACME.replace("2026-11-20T14:00", "2026-11-24T10:00"))
+    settle(vault)
+    (line,) = [x for x in vaultfu_lines(vault.read(NOTE)) if "Email a thank-you" in x]
+    assert line.startswith("- [ ] Email a thank-you to Jane Doe")  # it holds the filter already
+    text = vault.read(NOTE).replace("Jane Doe <jane@acme.com>", "Jane Smith <jane@acme.com>")
+    vault.write(NOTE, text, raw=True)
+    settle(vault)
+    (line,) = [x for x in vaultfu_lines(vault.read(NOTE)) if "Email a thank-you" in x]
+    assert line.startswith("- [ ] Email a thank-you to Jane Smith")  # brought up to date

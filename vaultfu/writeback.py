@@ -161,9 +161,11 @@ def follow_up_ops(interview: Interview, wanted: Wanted) -> Ops:
         elif action.kind is not Kind.TASK:
             draft = heading(action) if action.id in wanted.redrafts else None
             bare = without_filter(task.text, wanted.tasks_filter)  # as the agenda shows them
-            words = task_words(action, draft) if draft else line_words(action, bare)
+            words = task_words(action, draft) if draft else line_words(action, task.text)
             if words != bare and wanted.said is not None:  # are they still vaultfu's?
-                words = refreshed_words(bare, words, draft, wanted.said(action.id))
+                shown = wanted.said(action.id)  # (the filter may be a word of vaultfu's own)
+                kept = refreshed_words(task.text, words, draft, shown)
+                words = kept if kept == words else refreshed_words(bare, words, draft, shown)
             # the global filter where the line has it, else in front: the line stays a task
             tags = task.description[len(task.text) :]
             words = with_filter(task.text if words == bare else words, wanted.tasks_filter, tags)
