@@ -132,19 +132,29 @@ class Replay:
             notes.append((rel, path.read_text(encoding="utf-8")))
         same = twins(notes)
         self.twins |= same
-        for rel, text in notes:
-            for task in tasks_of(text, status_table(self.statuses)):
-                if not task.is_vaultfu or task.id is None or (rel, task.id) in self.copies:
+        table = status_table(self.statuses)
+        tasks = {
+            rel: [t for t in tasks_of(text, table) if t.is_vaultfu and t.id] for rel, text in notes
+        }
+        shared: set[tuple[str, str | None]] = (
+            set()
+        )  # a line of twins' that both hold: neither checked
+        for pair in self.twins:
+            one, other = sorted(pair)
+            both = {t.id for t in tasks.get(one, [])} & {t.id for t in tasks.get(other, [])}
+            shared |= {(rel, i) for i in both for rel in pair}
+            if both and pair in same:  # while they are twins, the agenda's Problems name them
+                said = self.vault.read(self.agenda)
+                assert any(f"`{rel}`" in said for rel in pair), f"{pair}: twins, not named"
+        for rel, _ in notes:
+            for task in tasks[rel]:
+                ident = task.id or ""
+                if (rel, ident) in self.copies or (rel, ident) in shared:
                     continue
-                pair = frozenset((seen.get(task.id, ""), rel))
-                if pair in self.twins:
-                    said = self.vault.read(self.agenda)
-                    assert pair not in same or "the same interview as" in said, f"{rel}: twins"
-                    continue
-                assert task.id not in seen, f"{task.id} on two lines: {seen[task.id]}, {rel}"
-                seen[task.id] = rel
+                assert ident not in seen, f"{ident} on two lines: {seen[ident]}, {rel}"
+                seen[ident] = rel
                 if task.status is TaskStatus.OPEN:
-                    open_in_notes[task.id] = task.due
+                    open_in_notes[ident] = task.due
         agenda = self.agenda_tasks()
         for ident, due in open_in_notes.items():
             assert ident in agenda, f"{self.today}: {ident} open in {seen[ident]}, not in agenda"

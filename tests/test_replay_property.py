@@ -463,6 +463,15 @@ FOUND = [  # sequences earlier runs of this property failed on, each a bug since
         [([], 5), ([("filter", "#task", True)], 2)],
         [0, 0, 0],
     ),  # a status table without `-`: vaultfu's own cancellation read back as open, refused
+    (
+        [
+            ([], 16),
+            ([("next", "Interviews/acme.md", 2)], 2),
+            ([("done", 0)], 0),
+            ([("move", "Interviews/acme.md", ".trash")], 0),
+        ],
+        [18, 16, 9],
+    ),  # (the check's own) twins that hold one line, done in one and open in the other
 ]
 
 
