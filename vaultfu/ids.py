@@ -30,6 +30,7 @@ from .model import (
     Task,
     TaskStatus,
 )
+from .wording import without_filter
 
 
 def action_id(*parts: str) -> str:
@@ -139,6 +140,7 @@ def adoptions(
     start: int,
     looked: Container[str | None],
     written: Lines,
+    tasks_filter: str = "",
 ) -> dict[str, str]:
     """The follow-ups of `actions[start:]` with no line (their ids not `written`), each paired
     with a line of the same note whose id no follow-up `looked` up (a line looked up by its own
@@ -148,7 +150,8 @@ def adoptions(
     kind (a name corrected, or caught half typed by the watcher, changes both), or for a
     preparation or a move-on, which have no draft, that is one of the same kind. Returns {the
     follow-up's id: the line's id}; only pairs that are one of a kind on both sides. A line
-    whose id is on lines of other notes too (a note duplicated) is never taken."""
+    whose id is on lines of other notes too (a note duplicated) is never taken. A line's words
+    are read without the Tasks plugin's global filter (`tasks_filter`), which vaultfu adds."""
     orphans = [
         (note.path, task)
         for note in app.notes
@@ -160,14 +163,15 @@ def adoptions(
     lines: dict[tuple[str, str, str], list[str]] = defaultdict(list)
     for path, task in orphans:
         assert task.id is not None
-        lines[path, "words", task.text.split(" · ", 1)[0]].append(task.id)
+        words = without_filter(task.text, tasks_filter)
+        lines[path, "words", words.split(" · ", 1)[0]].append(task.id)
         linked = linked_draft(task.text)
         kind = _kind_linked(linked) if linked is not None else None
         if linked is not None and kind is not None:
             lines[path, "draft", linked].append(task.id)
             lines[path, "kind", kind.value].append(task.id)
         elif linked is None:
-            said = next((k for w, k in _BY_WORDS.items() if task.text.startswith(w)), None)
+            said = next((k for w, k in _BY_WORDS.items() if words.startswith(w)), None)
             if said is not None:
                 lines[path, "kind", said.value].append(task.id)
 

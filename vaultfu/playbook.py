@@ -248,7 +248,7 @@ class _Planner:
         self.aliases = {}
         for _ in range(8):  # a line taken can bring the next follow-up, with its own line
             self.application(app, offers, accepted)
-            found = adoptions(app, self.actions, start, self.looked, self.lines)
+            found = adoptions(app, self.actions, start, self.looked, self.lines, self.tasks_filter)
             if not found:
                 break
             self.aliases = {**self.aliases, **found}
