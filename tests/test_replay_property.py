@@ -74,6 +74,9 @@ EDIT = st.one_of(
     ),
     st.tuples(st.just("agenda"), st.integers(0, 9)),
     st.tuples(st.just("text"), st.sampled_from(sorted(NOTES))),
+    # a task of the user's that repeats every week; the Tasks plugin's toggle on it (its next
+    # occurrence above, this one done): vaultfu never carries an agenda tick into it
+    st.tuples(st.sampled_from(["repeat", "toggle"]), st.sampled_from(sorted(NOTES))),
     # the note moved to another folder for a run (Obsidian's "move file"), or to the vault's
     # .trash (Obsidian's delete), then back; saved with Windows line endings for a run
     st.tuples(
@@ -308,6 +311,20 @@ def apply(r: Replay, step: tuple[object, ...], today: dt.date) -> None:
         }
         vault.write(".obsidian/plugins/obsidian-tasks-plugin/data.json", json.dumps(settings))
         r.statuses = (("d", "DONE"), ("c", "CANCELLED")) if custom else ()
+    elif kind in ("repeat", "toggle"):
+        rel = step[1]
+        assert isinstance(rel, str)
+        path = vault.root / rel
+        text = path.read_text(encoding="utf-8")
+        found = re.search(r"^- \[ \] Check the job board 🔁 every week 📅 (\S+)$", text, re.M)
+        if kind == "repeat" and found is None:
+            line = f"- [ ] Check the job board 🔁 every week 📅 {today.isoformat()}"
+            path.write_text(f"{text.rstrip()}\n\n{line}\n", encoding="utf-8")
+        elif kind == "toggle" and found is not None:
+            due = dt.date.fromisoformat(found.group(1))
+            nxt = found.group(0).replace(found.group(1), (due + dt.timedelta(days=7)).isoformat())
+            done = found.group(0).replace("- [ ] ", "- [x] ", 1) + f" ✅ {today.isoformat()}"
+            path.write_text(text.replace(found.group(0), f"{nxt}\n{done}", 1), encoding="utf-8")
     elif kind == "text":
         rel = step[1]
         assert isinstance(rel, str)
