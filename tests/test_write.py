@@ -492,3 +492,21 @@ def test_a_recurring_task_ticked_in_the_agenda_waits_for_the_plugins_toggle(vaul
     listed = [x for x in vault.read("Agenda.md").split("\n") if "job board" in x]
     assert len(listed) == 1 and listed[0].startswith("- [ ] ") and "due 2026-12-01" in listed[0]
     assert go(vault).written == ()
+
+
+def test_a_problem_on_a_line_below_new_lines_names_it_where_it_will_be(vault: Vault) -> None:
+    """A task of the user's with a date that is no date, below the Follow-ups section: the run
+    that adds follow-ups above it names the line it will be on, so the next run, with nothing
+    to write, says the same (and does not write the agenda again)."""
+    body = (
+        "## Follow-ups\n- [ ] Call Bob 📅 2026-11-25\n\n"
+        "## Notes\n- [ ] Send the deck 📅 2026-11-31\n"
+    )
+    vault.write("Interviews/acme.md", fresh(body=body))
+    result = go(vault)
+    assert "Interviews/acme.md" in result.written
+    lines = vault.read("Interviews/acme.md").split("\n")
+    (problem,) = [p for p in result.agenda.problems if "not a real date" in p.message]
+    assert lines[problem.line - 1] == "- [ ] Send the deck 📅 2026-11-31"  # (not where it was)
+    assert problem.line != fresh(body=body).split("\n").index(lines[problem.line - 1]) + 1
+    assert go(vault).written == ()

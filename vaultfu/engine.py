@@ -8,6 +8,7 @@ agenda), and only then written, note by note, each write checked against a concu
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from .agenda import agenda_ticks, region_bytes, shown_due, shown_words
 from .body import status_table
 from .config import Config
 from .drafts import heading
-from .edits import LineError, RegionError, region_of, replace_region
+from .edits import LineError, RegionError, lines_of, region_of, replace_region
 from .errors import NoteError, Refused, WriteConflict
 from .front import BOM_BYTES, checked, decode
 from .ids import ids_present
@@ -164,6 +165,8 @@ def prepare(
     second, wanted, changes = planned.plan, planned.wanted, planned.edits
     problems.extend(planned.problems)
     problems.extend(second.problems)
+    if changes:  # a line named in a note this run edits, named where it will be
+        problems = [_after_edits(p, sources, changes) for p in problems]
 
     held = {action.id for action, _, _ in planned.held}
     agenda = Agenda(
@@ -314,6 +317,23 @@ def commit_message(result: RunResult, theirs: list[str]) -> str:
     if theirs:
         parts.append("not committed, holding your own changes: " + ", ".join(sorted(theirs)))
     return "; ".join(parts)
+
+
+def _after_edits(problem: Problem, sources: dict[str, Source], changes: dict[str, str]) -> Problem:
+    """A problem that names a line of a note this run edits, naming that line where it will
+    be once the edit is written (a line added above it moves it down): the next run, with
+    nothing to write, must say the same."""
+    if problem.line is None or problem.path not in changes:
+        return problem
+    before = lines_of(sources[problem.path].text)
+    after = lines_of(changes[problem.path])
+    index = problem.line - 1
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    for tag, start, end, new_start, new_end in matcher.get_opcodes():
+        if start <= index < end:
+            moved = new_start + (index - start if tag == "equal" else 0)
+            return replace(problem, line=min(moved, max(new_end - 1, new_start)) + 1)
+    return problem
 
 
 def sorted_problems(problems: Iterable[Problem]) -> tuple[Problem, ...]:

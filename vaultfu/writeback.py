@@ -373,18 +373,9 @@ def plan_notes(
                     held += _held(ticks, ticks_only, rel)
         elif new != before:
             changes[rel] = new
-    for note, mark, action in outdated:  # named where they are once this run's edits are made
-        line = _draft_line(mark, changes.get(note.path), note.path, config)
-        problems.append(Problem(note.path, line, stale(mark, action, note)))
+    for note, mark, action in outdated:  # (the engine names them where the edits put them)
+        problems.append(Problem(note.path, mark.start, stale(mark, action, note)))
     return NotesPlan(second, wanted, changes, tuple(problems), tuple(held))
-
-
-def _draft_line(mark: DraftMark, text: str | None, rel: str, config: Config) -> int:
-    """Where a draft section starts in the note's new text (a line added above it moves it
-    down): the next run, with nothing to write, must name the same line."""
-    note = _interview_of(text, rel, config) if text is not None else None
-    found = _last_drafts(note).get(mark.id) if note else None
-    return mark.start if found is None else found.start
 
 
 def _last_drafts(note: Interview) -> dict[str, DraftMark]:
