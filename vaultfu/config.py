@@ -83,6 +83,11 @@ class Config:
     mail: MailSettings = field(default_factory=MailSettings)
 
 
+def one_line(text: str) -> bool:
+    """Text a task line can hold: no line break, no NUL."""
+    return not any(c in text for c in "\r\n\x00")
+
+
 def _check_type(where: str, value: Any, expected: Any) -> None:
     if expected is bool:
         ok = isinstance(value, bool)
@@ -158,7 +163,7 @@ def parse_config(text: str) -> Config:
                 'a country the holidays package knows (e.g. "US", "GB", "DE")'
             ) from None
     _check_zone_and_time(config)
-    if config.tasks_filter is not None and any(c in config.tasks_filter for c in "\r\n\x00"):
+    if config.tasks_filter is not None and not one_line(config.tasks_filter):
         raise ConfigError(f"{CONFIG_NAME}: 'tasks_filter' must be one line of text")
     agenda = PurePosixPath(config.agenda.replace("\\", "/"))
     if agenda.is_absolute() or ".." in agenda.parts or not config.agenda.strip():

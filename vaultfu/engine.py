@@ -13,6 +13,7 @@ import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from msgspec.structs import replace
 
@@ -166,7 +167,8 @@ def prepare(
     problems.extend(planned.problems)
     problems.extend(second.problems)
     if changes:  # a line named in a note this run edits, named where it will be
-        problems = [_after_edits(p, sources, changes) for p in problems]
+        edited: dict[str, list[Opcode]] = {}
+        problems = [_after_edits(p, sources, changes, edited) for p in problems]
 
     held = {action.id for action, _, _ in planned.held}
     agenda = Agenda(
@@ -319,17 +321,27 @@ def commit_message(result: RunResult, theirs: list[str]) -> str:
     return "; ".join(parts)
 
 
-def _after_edits(problem: Problem, sources: dict[str, Source], changes: dict[str, str]) -> Problem:
+Opcode = tuple[Literal["replace", "delete", "insert", "equal"], int, int, int, int]
+
+
+def _after_edits(
+    problem: Problem,
+    sources: dict[str, Source],
+    changes: dict[str, str],
+    edited: dict[str, list[Opcode]],
+) -> Problem:
     """A problem that names a line of a note this run edits, naming that line where it will
     be once the edit is written (a line added above it moves it down): the next run, with
-    nothing to write, must say the same."""
-    if problem.line is None or problem.path not in changes:
+    nothing to write, must say the same. `edited`: each note's old lines against its new ones,
+    compared once for all the problems of the note."""
+    rel = problem.path
+    if problem.line is None or rel not in changes:
         return problem
-    before = lines_of(sources[problem.path].text)
-    after = lines_of(changes[problem.path])
+    if rel not in edited:
+        before, after = lines_of(sources[rel].text), lines_of(changes[rel])
+        edited[rel] = difflib.SequenceMatcher(None, before, after, autojunk=False).get_opcodes()
     index = problem.line - 1
-    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
-    for tag, start, end, new_start, new_end in matcher.get_opcodes():
+    for tag, start, end, new_start, new_end in edited[rel]:
         if start <= index < end:
             moved = new_start + (index - start if tag == "equal" else 0)
             return replace(problem, line=min(moved, max(new_end - 1, new_start)) + 1)

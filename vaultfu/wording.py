@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 from . import safe
@@ -143,8 +144,12 @@ def without_filter(words: str, tasks_filter: str) -> str:
     from a task's description): vaultfu's words as the agenda shows them."""
     if not tasks_filter or tasks_filter not in words:
         return words
-    found = re.compile(rf"(?:^|[ \t]){re.escape(tasks_filter)}(?=[ \t]|$)")
-    return found.sub("", words).strip(" \t")
+    return _as_word(tasks_filter).sub("", words).strip(" \t")
+
+
+@functools.lru_cache(maxsize=4)
+def _as_word(tasks_filter: str) -> re.Pattern[str]:
+    return re.compile(rf"(?:^|[ \t]){re.escape(tasks_filter)}(?=[ \t]|$)")
 
 
 def note_task_line(

@@ -16,7 +16,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..config import CONFIG_NAME, Config, parse_config
+from ..config import CONFIG_NAME, Config, one_line, parse_config
 from ..errors import ConfigError, VaultError
 from .write import TMP_SUFFIX, Snapshot, stage, write, write_file
 
@@ -110,7 +110,7 @@ def tasks_settings(root: Path) -> tuple[str, tuple[tuple[str, str], ...]]:
     if not isinstance(settings, dict):
         return "", ()
     found = settings.get("globalFilter")
-    if not isinstance(found, str) or any(c in found for c in "\r\n\x00"):
+    if not isinstance(found, str) or not one_line(found):
         found = ""
     table = settings.get("statusSettings")
     groups = (
