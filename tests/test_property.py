@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from vaultfu import safe
 from vaultfu.agenda import agenda_ticks
 from vaultfu.config import Config
 from vaultfu.edits import (
@@ -264,7 +265,8 @@ def test_the_agenda_spliced_as_bytes_is_the_text_spliced(
     """The engine splices the agenda as UTF-8 bytes (a large one is never one long string):
     the same bytes as splicing its text, the same region read, the same damage refused."""
     text = text.replace("user", f"user {more}")
-    region = "\n".join(f"- [ ] {more} {w} 🆔 vf-{i:010x}" for i, w in enumerate(lines))
+    # (the words as vaultfu writes them: see `safe.text`)
+    region = "\n".join(f"- [ ] {more} {safe.text(w)} 🆔 vf-{i:010x}" for i, w in enumerate(lines))
     try:
         new = replace_region(text, region)
     except RegionError as exc:

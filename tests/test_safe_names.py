@@ -3,6 +3,7 @@ checked against the rules of `vaultfu/safe.py`, while the drafts keep the real n
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 from urllib.parse import unquote
@@ -10,6 +11,8 @@ from urllib.parse import unquote
 import pytest
 from click.testing import CliRunner
 
+from vaultfu import safe
+from vaultfu.body import parse_task_text
 from vaultfu.cli import main
 
 from .conftest import Vault
@@ -134,3 +137,13 @@ def test_draft_and_watch_with_odd_names(odd: Vault) -> None:
     for rel in [str(p.relative_to(odd.root)) for p in odd.root.rglob("*.md")]:
         check_markup(odd, rel)
     assert "Percent %\u2060% Co" in note.read_text()  # the real name, with no comment in it
+
+
+@pytest.mark.parametrize("name", ["Acme 🆔0", "Acme ⏫", "Acme 📅 2026-01-01", "Acme 🔁 every day"])
+def test_a_tasks_field_sign_in_a_name_is_no_field_of_the_line(name: str) -> None:
+    """The Tasks plugin takes fields from the end of a line again and again: a sign in a name
+    next to the fields would be read as one (another id, a priority, a date)."""
+    task, _ = parse_task_text(f"[ ] {safe.text(name)} 📅 2026-11-24 🆔 vf-0123456789", 1, "n.md")
+    assert task is not None and task.id == "vf-0123456789"
+    assert task.due == dt.date(2026, 11, 24) and not task.recurs
+    assert task.text.replace(safe.WORD_JOINER, "") == name  # it looks the same

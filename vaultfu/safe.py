@@ -18,7 +18,9 @@ The rules, each with where it comes from:
   which would read it as the task's tag. Written `\\#`, which both show as `#`.
 - Fields: `key:: value` on a line, or inside `[…]`/`(…)`, is a Dataview inline field (Dataview
   docs, "Adding metadata": inline fields). `::` is written with a word joiner (U+2060) between
-  the colons, which no one sees.
+  the colons, which no one sees. A Tasks field's sign (📅, 🆔, ⏫, …) next to the fields at the
+  end of a line is read as a field by the plugin (its serializer takes fields from the end,
+  again and again): a word joiner follows each, which its patterns do not take.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import re
 from urllib.parse import quote
 
 _TAG = re.compile(r"(^|\s)#(?=\S)")
+_TASK_SIGN = re.compile("[🔺⏫🔼🔽⏬✅❌📅📆🗓⏳⌛🛫➕🔁🏁🆔⛔]\ufe0f?")
 _HEADING_UNSAFE = re.compile(r"[#|^\[\]:]|%%")
 _LINK_UNSAFE = re.compile(r"[#|^\[\]]|%%")
 WORD_JOINER = "\u2060"
@@ -38,6 +41,8 @@ def text(words: str) -> str:
     words = words.replace("%%", "% %").replace("[[", "[ [").replace("]]", "] ]")
     if "#" in words:
         words = _TAG.sub(r"\1\\#", words)
+    if not words.isascii():
+        words = _TASK_SIGN.sub(lambda m: m.group(0) + WORD_JOINER, words)
     return words.replace("::", f":{WORD_JOINER}:")
 
 
