@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import signal
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -301,6 +302,39 @@ def test_a_child_that_dies_has_its_share_read_by_the_parent(
     monkeypatch.setattr(reading, "_read_share", lambda *a: b"\xc1 not msgpack")
     serial, forked = _serial_and_forked(sample)
     assert forked == serial
+
+
+def test_a_process_that_is_free_takes_the_next_notes(
+    sample: Vault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The notes are handed out in runs to whichever process asks first, not in fixed shares:
+    a child slowed down (here: 20 ms a note) leaves most of the reading to the parent, and
+    every note is read once, as one process reads it."""
+    from vaultfu import reading
+    from vaultfu.index import Index
+    from vaultfu.reading import PARALLEL_FROM
+
+    for i in range(PARALLEL_FROM + 56):
+        sample.write(f"Interviews/{i:03}.md", ACME.replace("Acme Corp", f"Acme {i:03}"))
+    parent, read_entry = os.getpid(), reading.read_entry
+
+    def slow_in_a_child(*args: Any, **kwargs: Any) -> reading.Entry:
+        if os.getpid() != parent:
+            time.sleep(0.02)
+        return read_entry(*args, **kwargs)
+
+    monkeypatch.setattr(reading, "read_entry", slow_in_a_child)
+    monkeypatch.setattr(reading, "_cores", lambda: 2)
+    config = disk.read_config(sample.root)
+    serial, forked = Index(sample.root, config), Index(sample.root, config, parallel=True)
+    serial.refresh()
+    forked.refresh()
+    assert {r: replace(e, source=None) for r, e in forked.entries.items()} == {
+        r: replace(e, source=None) for r, e in serial.entries.items()
+    }
+    here = [rel for rel, e in forked.entries.items() if e.source is not None]  # read here
+    there = [rel for rel, e in forked.entries.items() if e.interview and e.source is None]
+    assert there and len(here) > 4 * len(there)
 
 
 @pytest.mark.parametrize("memory_file", [True, False])

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import re
 import signal
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -133,7 +133,7 @@ def read_entry(root: Path, config: Config, rel: str, hashing: bool = False) -> E
 Shipped = tuple[str, Key, str, Interview | None, tuple[Problem, ...], tuple[PersonData, ...]]
 
 
-def _read_share(root: Path, config: Config, rels: list[str], hashing: bool) -> bytes:
+def _read_share(root: Path, config: Config, rels: Iterable[str], hashing: bool) -> bytes:
     """A child's share, sent back as msgpack: values only (10,000 interview notes: 8 MB and
     0.14 s to make and take, against 71 MB and 0.69 s as a pickle of the entries with their
     texts). A note's bytes are not sent: the few notes a run edits are read again when it
@@ -163,26 +163,57 @@ def _cores() -> int:
     return os.cpu_count() or 1
 
 
-def _fork_shares(
-    root: Path, config: Config, rels: list[str], count: int, hashing: bool
-) -> list[tuple[int, int]]:
-    """Fork a child for each share of `rels` but the first (every `count`-th note from the
-    share's number: interview notes sit together in a folder, and a run of neighbours would
-    leave one process with nearly all the parsing); each leaves its entries as msgpack (see
-    `_read_share`) in a file of its own, in memory. Returns (pid, file) for each child.
+class _Queue:
+    """The notes to read, in runs of neighbours, handed out to whichever process asks first:
+    a pipe filled before the fork with one token per run, read 4 bytes at a time by every
+    process (a read that small takes a whole token; the pipe is emptied, never refilled, and
+    its end of file tells each process it is done). A process that finishes early takes more
+    runs instead of waiting for the others (interview notes sit together in a folder: a fixed
+    share would leave one process with most of the parsing), and the work this process does
+    besides reading (see `read_all`'s `meanwhile`) is made up by the others."""
 
-    A plain fork, not a `concurrent.futures` pool: the parent reads its own share meanwhile
-    instead of waiting, and a child that fails only costs its share being read again. A memory
-    file, not a pipe: a child that finished first does not wait for the parent to empty a pipe
-    64 KB at a time (40 MB at 50,000 interview notes: 135 ms of the parent's time)."""
+    TOKEN = 4
+    MAX_RUNS = 4096  # 16 KB of tokens: within a pipe's buffer, so the filling never blocks
+
+    def __init__(self, rels: list[str], size: int = 16) -> None:
+        size = max(size, -(-len(rels) // self.MAX_RUNS))
+        self.runs = [rels[i : i + size] for i in range(0, len(rels), size)]
+        self.fd, fill = os.pipe()
+        try:
+            tokens = b"".join(n.to_bytes(self.TOKEN, "little") for n in range(len(self.runs)))
+            os.write(fill, tokens)
+        finally:
+            os.close(fill)
+
+    def taken(self) -> Iterator[str]:
+        """The notes of each run this process takes, until none is left."""
+        while len(token := os.read(self.fd, self.TOKEN)) == self.TOKEN:
+            number = int.from_bytes(token, "little")
+            if number < len(self.runs):
+                yield from self.runs[number]
+
+    def close(self) -> None:
+        os.close(self.fd)
+
+
+def _fork_children(
+    root: Path, config: Config, queue: _Queue, count: int, hashing: bool
+) -> list[tuple[int, int]]:
+    """Fork `count` children that take runs of notes from `queue`; each leaves its entries as
+    msgpack (see `_read_share`) in a file of its own, in memory. Returns (pid, file) for each.
+
+    A plain fork, not a `concurrent.futures` pool: the parent reads too instead of waiting, and
+    a child that fails only costs its notes being read again. A memory file, not a pipe: a
+    child that finished first does not wait for the parent to empty a pipe 64 KB at a time (40
+    MB at 50,000 interview notes: 135 ms of the parent's time)."""
     children = []
-    for share in range(1, count):
+    for _ in range(count):
         answer = _answer_file()
         pid = os.fork()
         if pid == 0:  # the child: never returns, never runs the parent's exit handlers
             code = 1
             try:
-                data = _read_share(root, config, rels[share::count], hashing)
+                data = _read_share(root, config, queue.taken(), hashing)
                 with open(answer, "wb", closefd=False) as out:
                     out.write(data)
                 code = 0
@@ -224,8 +255,9 @@ def read_all(
     parallel: bool = False,
     progress: Progress | None = None,
 ) -> list[tuple[str, Entry]]:
-    """Read and parse `rels`: with `parallel` and enough of them, a share on every core (see
-    `_fork_shares`), else here. `progress(done, total)` is told how far it got."""
+    """Read and parse `rels`: with `parallel` and enough of them, on every core, this process
+    and forked children taking runs of notes from one queue (see `_Queue`), else here.
+    `progress(done, total)` is told how far it got."""
     total, shown = len(rels), 0
 
     def tell(done: int) -> None:
@@ -236,31 +268,41 @@ def read_all(
 
     count = min(_cores(), 8) if parallel and hasattr(os, "fork") else 1
     if count < 2 or total < PARALLEL_FROM:
-        count = 1
-    children = _fork_shares(root, config, rels, count, hashing)
-    out: list[tuple[str, Entry]] = []
-    try:
-        for number, rel in enumerate(rels[0::count], 1):  # this process reads a share too
+        out = []
+        for number, rel in enumerate(rels, 1):
             out.append((rel, read_entry(root, config, rel, hashing)))
             if number % 100 == 0:
-                tell(min(number * count, total - count + 1))
-        for share, (pid, answer) in enumerate(children, 1):
+                tell(number)
+        tell(total)
+        return out
+    queue = _Queue(rels)
+    children: list[tuple[int, int]] = []
+    found: dict[str, Entry] = {}
+    try:
+        children = _fork_children(root, config, queue, count - 1, hashing)
+        for rel in queue.taken():  # this process reads its part too
+            found[rel] = read_entry(root, config, rel, hashing)
+            if len(found) % 16 == 0:
+                tell(min(len(found) * count, total - 1))
+        for pid, answer in children[:]:
             data = _collect(pid, answer)
+            children.remove((pid, answer))
             try:
-                found = None if data is None else _unpack_share(data)
+                shipped = [] if data is None else _unpack_share(data)
             except ValueError:  # msgspec's DecodeError: a child's bug, not the notes'
-                found = None
-            if found is None or len(found) != len(rels[share::count]):
-                # a child that failed (killed, out of memory): its share is read here
-                found = [
-                    (rel, read_entry(root, config, rel, hashing)) for rel in rels[share::count]
-                ]
-            out += found
-            tell(len(out))
-        children = []
+                shipped = []
+            for rel, entry in shipped:
+                found.setdefault(rel, entry)
+            tell(min(len(found), total - 1))
     finally:
+        queue.close()
         for pid, answer in children:  # interrupted: no child is left behind
             _collect(pid, answer, kill=True)
+    # the notes a child took and did not send (killed, out of memory) are read here
+    out = [
+        (rel, found[rel] if rel in found else read_entry(root, config, rel, hashing))
+        for rel in rels
+    ]
     tell(total)
     return out
 
