@@ -68,7 +68,18 @@ EDIT = st.one_of(
         st.just("line"),
         st.sampled_from(sorted(NOTES)),
         st.sampled_from(
-            ["progress", "tag", "block", "tick", "cancel", "snooze", "words", "reword"]
+            [
+                "progress",
+                "tag",
+                "block",
+                "tick",
+                "cancel",
+                "snooze",
+                "words",
+                "reword",
+                "toggle",
+                "priority",
+            ]
         ),
         st.integers(0, 5),
     ),
@@ -152,6 +163,27 @@ def user_lines(text: str) -> list[str]:
     return out
 
 
+def plugin_line(line: str, today: dt.date, saved: bool) -> str:
+    """An open line of vaultfu's as the Tasks plugin writes it back: toggled done (with ✅ and
+    the day), or saved from its edit dialog with a high priority. The plugin writes the whole
+    line again in its own order: the description (tags that followed the fields moved into
+    it), 🆔, the priority, ⏳, 📅, ✅, then a block id (checked against the plugin's own
+    serializer by hand: its `Task.fromLine`, `toggle` and `toFileLineString`)."""
+    block = re.search(r" \^[\w-]+$", line)
+    tail = block.group(0) if block else ""
+    line = line[: len(line) - len(tail)]
+    dates = dict(re.findall(r" ([⏳📅]) (\d{4}-\d{2}-\d{2})", line))
+    found = re.search(r" 🆔 (vf-[0-9a-f]+)", line)
+    assert found is not None, line
+    high = saved or " ⏫" in line
+    words = re.sub(r" [⏳📅] \d{4}-\d{2}-\d{2}| 🆔 vf-[0-9a-f]+| ⏫", "", line[len("- [ ] ") :])
+    fields = f" 🆔 {found.group(1)}" + (" ⏫" if high else "")
+    fields += "".join(f" {sign} {dates[sign]}" for sign in "⏳📅" if sign in dates)
+    if saved:
+        return f"- [ ] {words}{fields}{tail}"
+    return f"- [x] {words}{fields} ✅ {today.isoformat()}{tail}"
+
+
 def apply(r: Replay, step: tuple[object, ...], today: dt.date) -> None:
     vault = r.vault
     kind = step[0]
@@ -189,6 +221,8 @@ def apply(r: Replay, step: tuple[object, ...], today: dt.date) -> None:
             line = re.sub(r"^(- \[.\] \S+)", rf"\1 {WORDS}", line, count=1)
         elif how in ("d", "c"):  # a status of the user's table (open while there is none)
             line = re.sub(r"^- \[.\] ", f"- [{how}] ", line)
+        elif how in ("toggle", "priority"):  # the Tasks plugin's checkbox, or its edit dialog
+            line = plugin_line(line, today, saved=how == "priority")
         elif how == "snooze" and " ^" not in line and "⏳" not in line:
             line += f" ⏳ {(today + dt.timedelta(days=3)).isoformat()}"
         lines[task.line - 1] = line
