@@ -322,3 +322,41 @@ def test_a_filter_that_is_one_of_vaultfus_own_words_lets_its_lines_follow_the_fa
     settle(vault)
     (line,) = [x for x in vaultfu_lines(vault.read(NOTE)) if "Email a thank-you" in x]
     assert line.startswith("- [ ] Email a thank-you to Jane Smith")  # brought up to date
+
+
+def test_check_says_which_of_the_plugins_settings_it_read(vault: Vault) -> None:
+    """`vaultfu check` tells what it took from the Tasks plugin's settings (the global filter
+    and where it is set, the statuses of the user's table that read otherwise than by the
+    plugin's defaults), and says nothing of them when there are none."""
+    from click.testing import CliRunner
+
+    from vaultfu.cli import main
+
+    vault.write(NOTE, ACME)
+    runner = CliRunner()
+    out = runner.invoke(main, ["check", str(vault.root)]).output
+    assert "Tasks plugin" not in out and out.endswith("all interview notes are valid\n")
+    assert json.loads(runner.invoke(main, ["check", "--json", str(vault.root)]).output) == {
+        "problems": [],
+        "tasks": {"global_filter": None, "from": None, "statuses": {}},
+    }
+    table = [
+        {"symbol": "d", "type": "DONE"},
+        {"symbol": "c", "type": "CANCELLED"},
+        {"symbol": "/", "type": "IN_PROGRESS"},
+    ]
+    plugin_filter(vault, "#task", statusSettings={"coreStatuses": [], "customStatuses": table})
+    out = runner.invoke(main, ["check", str(vault.root)]).output
+    assert f"global filter `#task` (from {PLUGIN})" in out
+    assert "statuses of your table read as [c] cancelled, [d] done\n" in out
+    said = json.loads(runner.invoke(main, ["check", "--json", str(vault.root)]).output)["tasks"]
+    assert said == {
+        "global_filter": "#task",
+        "from": PLUGIN,
+        "statuses": {"c": "cancelled", "d": "done"},
+    }
+    vault.write(".vaultfu.toml", 'tasks_filter = "#todo"\n')
+    out = runner.invoke(main, ["check", str(vault.root)]).output
+    assert "global filter `#todo` (from .vaultfu.toml)" in out
+    vault.write(".vaultfu.toml", 'tasks_filter = ""\n')  # none, whatever the plugin says
+    assert "global filter" not in runner.invoke(main, ["check", str(vault.root)]).output

@@ -5,13 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import msgspec
+
 from . import vault
-from .body import draft_lines
+from .body import DEFAULT_STATUSES, draft_lines, status_table
 from .engine import Prepared, prepare, sorted_problems
 from .errors import NoteError, Refused
 from .front import BOM, decode, find_frontmatter, key_line
 from .index import load, resolve_people
-from .model import Interview, Problem, RunResult, Write
+from .model import Interview, Problem, RunResult, TaskStatus, Write
 from .notes import parse_text
 from .playbook import plan
 from .stats import Stats, compute
@@ -134,8 +136,56 @@ def check(root: Path, *, today: dt.date | None = None, clock: dt.date) -> tuple[
     config = vault.read_config(root)
     loaded = load(root, config)
     day = today or config.today or clock
-    planned = plan(loaded.interviews, today=day, rules=config.playbook)
+    rules, tasks_filter = config.playbook, config.tasks_filter or ""
+    planned = plan(loaded.interviews, today=day, rules=rules, tasks_filter=tasks_filter)
     return sorted_problems((*loaded.problems, *planned.problems))
+
+
+class TasksSaid(msgspec.Struct, frozen=True):
+    """What vaultfu took from the Tasks plugin's settings (or `.vaultfu.toml`) of what a task
+    is: the global filter and where it is set, and each status of the user's table that reads
+    otherwise than by the plugin's defaults (`{"d": "done"}`)."""
+
+    global_filter: str | None
+    source: str | None
+    statuses: dict[str, str]
+
+    def lines(self) -> list[str]:
+        out = []
+        if self.global_filter:
+            out.append(
+                f"Tasks plugin: global filter `{self.global_filter}` (from {self.source}): "
+                "vaultfu writes it on its task lines, and counts your checklist lines as "
+                "tasks only when they hold it"
+            )
+        if self.statuses:
+            said = ", ".join(f"[{s}] {m}" for s, m in sorted(self.statuses.items()))
+            out.append(f"Tasks plugin: statuses of your table read as {said}")
+        return out
+
+
+def tasks_said(root: Path) -> TasksSaid:
+    """`vaultfu check`'s account of the Tasks plugin's settings it uses (see `TasksSaid`)."""
+    root = vault.open_vault(root)
+    config = vault.read_config(root)
+    plugin_filter, _ = vault.tasks_settings(root)
+    value = config.tasks_filter or None
+    if value is None:
+        source = None
+    elif value == plugin_filter:
+        source = vault.TASKS_SETTINGS
+    else:
+        from .config import CONFIG_NAME
+
+        source = CONFIG_NAME
+    table = status_table(config.task_statuses)
+    symbols = {s for s, _ in config.task_statuses} | set(DEFAULT_STATUSES)
+    statuses = {
+        s: table.get(s, TaskStatus.OPEN).name.lower()
+        for s in symbols
+        if table.get(s) is not DEFAULT_STATUSES.get(s)
+    }
+    return TasksSaid(value, source, statuses)
 
 
 def system_zone() -> str:

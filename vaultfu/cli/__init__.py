@@ -418,12 +418,20 @@ def check(root: Path, as_json: bool, today: str | None) -> None:
     from .. import commands
 
     problems = commands.check(root, today=_date(today), clock=dt.date.today())
+    said = commands.tasks_said(root)
     if as_json:
         items = [{"path": p.path, "line": p.line, "message": p.message} for p in problems]
-        echo_json({"problems": items})
+        tasks = {
+            "global_filter": said.global_filter,
+            "from": said.source,
+            "statuses": said.statuses,
+        }
+        echo_json({"problems": items, "tasks": tasks})
     else:
         for p in problems:
             click.echo(str(p))
+        for line in said.lines():
+            click.echo(line)
         click.echo(f"{len(problems)} problem(s)" if problems else "all interview notes are valid")
     if problems:
         raise SystemExit(1)
