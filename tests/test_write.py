@@ -129,6 +129,30 @@ def test_an_edited_draft_is_never_touched_and_a_deleted_one_stays_gone(
     assert back.count("🆔 vf-") == deleted.count("🆔 vf-")  # no second task line
 
 
+def test_a_draft_whose_heading_a_copied_draft_has_gets_its_own(vault: Vault) -> None:
+    """A note duplicated for a second interview the same day holds a copy of the first one's
+    draft, under the heading the second one's own draft would have. The new draft is
+    `, version 2`, and the new line links to it (a link to a heading takes the first of that
+    text: the copy)."""
+    vault.write("Interviews/acme.md", fresh(extra="thank_you_note: false\n"))
+    go(vault)
+    copy = vault.read("Interviews/acme.md").replace("T10:00", "T16:00", 1)
+    vault.write("Interviews/acme 2.md", copy, raw=True)
+    go(vault)
+    text = vault.read("Interviews/acme 2.md")
+    usual = "Draft — thank-you email to Jane Doe (24 Nov)"
+    headings = [x for x in text.split("\n") if x.startswith("### ")]
+    assert headings == [f"### {usual}", f"### {usual}, version 2"]
+    (first, second) = [x for x in text.split("\n") if "Email a thank-you" in x]
+    assert f"[[#{usual}|draft]]" in first  # the copy (cancelled: a later round came)
+    assert f"[[#{usual}, version 2|draft]]" in second
+    ident = second.rsplit("🆔 ", 1)[1]
+    assert f"%% vaultfu draft {ident} " in text.split(f"### {usual}, version 2\n")[1]
+    assert vault.read("Interviews/acme.md").count("### Draft") == 1
+    before = vault.snapshot()
+    assert go(vault).written == () and vault.snapshot() == before
+
+
 def test_a_tick_in_the_agenda_lands_in_the_note(vault: Vault) -> None:
     vault.write("Interviews/acme.md", fresh(extra="thank_you_note: false\n"))
     go(vault)
@@ -391,12 +415,34 @@ def test_a_fresh_draft_asked_for_supersedes_the_edited_one_out_of_date(
     assert result.exit_code == 0, result.output
     forced = vault.read("Interviews/acme.md")
     assert forced.count("### Draft — thank-you email") == 2 and "the roadmap" in forced
+    # its own heading (a link to a heading takes the first of that text), the line linked to it
+    usual = "Draft — thank-you email to Jane Doe (24 Nov)"
+    headings = [x for x in forced.split("\n") if x.startswith("### Draft — thank-you")]
+    assert headings == [f"### {usual}", f"### {usual}, version 2"]
+    (line,) = [x for x in forced.split("\n") if "🆔 vf-" in x and "thank-you" in x]
+    assert f"[[#{usual}, version 2|draft]]" in line
+    assert f"draft added: Interviews/acme.md → {usual}, version 2" in result.output
     after = go(vault)
     assert not any("is out of date" in p.message for p in after.agenda.problems)
     assert after.written == () or after.written == ("Agenda.md",)
     assert vault.read("Interviews/acme.md") == forced
     before = vault.snapshot()
     assert go(vault).written == () and vault.snapshot() == before
+    # the facts change again: the fresh draft (not edited) follows them under its own heading
+    topics = forced.replace("status:", "topics: [their event store]\nstatus:", 1)
+    vault.write("Interviews/acme.md", topics, raw=True)
+    go(vault)
+    moved = vault.read("Interviews/acme.md")
+    assert moved.count(f"### {usual}\n") == 1 and moved.count(f"### {usual}, version 2\n") == 1
+    assert "your event store" in moved.split(f"### {usual}, version 2\n")[1]  # (you: to Jane)
+    assert "event store" not in moved.split(f"### {usual}, version 2\n")[0].split("---\n")[2]
+    before = vault.snapshot()
+    assert go(vault).written == () and vault.snapshot() == before
+    # and asked for once more, a third
+    assert runner.invoke(main, args).exit_code == 0
+    again = vault.read("Interviews/acme.md")
+    (line,) = [x for x in again.split("\n") if "🆔 vf-" in x and "thank-you" in x]
+    assert f"[[#{usual}, version 3|draft]]" in line and f"### {usual}, version 3\n" in again
 
 
 def _status_check(text: str) -> str:

@@ -11,7 +11,7 @@ import json
 import re
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -148,6 +148,22 @@ def heading(action: Action) -> str:
     )
 
 
+def unique_heading(action: Action, others: Iterable[str]) -> str:
+    """The heading of a draft section about to be written into a note whose other draft
+    sections have the headings `others`: `heading(action)`, or, when one of them has it
+    already (a fresh draft asked for below the one it supersedes, `vaultfu draft --force`; a
+    copy of another note's draft), that heading with the first free `, version N`: Obsidian
+    takes a link to a heading for the first heading of that text in the note, and the task
+    line's link must take the user to this draft."""
+    base, taken = heading(action), set(others)
+    if base not in taken:
+        return base
+    number = 2
+    while f"{base}, version {number}" in taken:
+        number += 1
+    return f"{base}, version {number}"
+
+
 _DRAFT_LINK = re.compile(r"\[\[#([^\]|]+)\|draft\]\]")
 
 
@@ -275,15 +291,22 @@ def _digest(facts: tuple[object, ...]) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
 
 
-def draft_section(action: Action, note: Interview, template: str, user_name: str | None) -> str:
+def draft_section(
+    action: Action,
+    note: Interview,
+    template: str,
+    user_name: str | None,
+    title: str | None = None,
+) -> str:
     """The section appended to the note: a heading, the rendered message (an email's with a
     `mailto:` link), and vaultfu's mark (`\\n` lines). The mark (an Obsidian comment, hidden in
     reading view) says which follow-up the draft is for, its due date, what it was rendered
     from, and a hash of the section as written: while the section still matches it, vaultfu may
-    bring it up to date; once the user edits it, never again."""
+    bring it up to date; once the user edits it, never again. `title`: its heading, when it is
+    not `heading(action)` (see `unique_heading`)."""
     values = context(action, note, user_name)
     text = render(template, values)
-    section = f"### {heading(action)}\n\n{safe.draft(text)}"
+    section = f"### {title or heading(action)}\n\n{safe.draft(text)}"
     message = from_draft(text)
     if message is not None:  # an email: one click opens it in the mail app
         section += f"\n\n{link_line(message)}"

@@ -200,11 +200,16 @@ def prepare(
             agenda_snap = None
 
     def added_draft(a: Action) -> bool:  # its section's heading line is new, not a link to it
-        line = f"# {heading(a)}"
+        line = f"# {wanted.headings.get(a.id, heading(a))}"
         return a.note in changes and changes[a.note].count(line) > sources[a.note].text.count(line)
 
     actions = sorted((wanted.actions[i] for i in wanted.drafts), key=action_order)
     drafted = tuple(a for a in actions if added_draft(a))
+    titles = tuple(
+        (a.id, wanted.headings[a.id])
+        for a in drafted
+        if wanted.headings.get(a.id, heading(a)) != heading(a)
+    )
     result = RunResult(
         agenda=replace(agenda, problems=sorted_problems(problems)),
         agenda_path=config.agenda,
@@ -213,6 +218,7 @@ def prepare(
         writes=tuple(writes),
         written=(),
         drafted=drafted,
+        headings=titles,
     )
 
     def again() -> Prepared:
@@ -246,7 +252,8 @@ def commit(prepared: Prepared, attempts: int = 3) -> RunResult:
                 continue
             later = commit(prepared.again(), attempts - 1)
             done = (*written, *(r for r in later.written if r not in written))
-            return replace(later, written=done, drafted=(*result.drafted, *later.drafted))
+            drafted, titles = (*result.drafted, *later.drafted), (*result.headings, *later.headings)
+            return replace(later, written=done, drafted=drafted, headings=titles)
     agenda = replace(result.agenda, problems=sorted_problems(problems))
     return replace(result, agenda=agenda, written=tuple(written))
 

@@ -353,7 +353,13 @@ class RunResult(msgspec.Struct, frozen=True, omit_defaults=True):
     drafted: tuple[Action, ...] = ()  # actions that got a new draft this run
     committed: tuple[str, ...] = ()  # what was committed to git (with --commit)
     message: str = ""  # the commit message
+    # (id, heading) of each new draft whose heading is not the usual one (`unique_heading`)
+    headings: tuple[tuple[str, str], ...] = ()
 
     @property
     def agenda_written(self) -> bool:
         return self.agenda_path in self.written
+
+    def heading_of(self, action: Action, usual: str) -> str:
+        """The heading the new draft of `action` was given (`usual`, unless it had to differ)."""
+        return next((h for i, h in self.headings if i == action.id), usual)

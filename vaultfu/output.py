@@ -96,7 +96,8 @@ def show_writes(out: Console, run: RunResult, *, no_write: bool) -> None:
         return
     out.print()
     for action in run.drafted:
-        out.print(Text(f"draft added: {action.note} → {heading(action)}", style="green"))
+        title = run.heading_of(action, heading(action))
+        out.print(Text(f"draft added: {action.note} → {title}", style="green"))
     notes = [rel for rel in run.written if rel != run.agenda_path]
     if notes:
         out.print(Text(f"updated {len(notes)} note(s): {', '.join(notes)}", style="dim"))
@@ -135,7 +136,8 @@ def show_update(out: Console, update: Update, now: dt.datetime, *, verbose: bool
     out.print(line)
     if verbose:
         for action in update.result.drafted:
-            out.print(Text(f"  draft added: {action.note} → {heading(action)}", style="green"))
+            title = update.result.heading_of(action, heading(action))
+            out.print(Text(f"  draft added: {action.note} → {title}", style="green"))
         for rel in update.result.written:
             out.print(Text(f"  wrote {rel}", style="dim"))
         for problem in update.result.agenda.problems:

@@ -13,7 +13,15 @@ import msgspec
 
 from .agenda import Ticks
 from .config import Config
-from .drafts import DraftError, draft_section, facts_hash, heading, refreshed_words, stale
+from .drafts import (
+    DraftError,
+    draft_section,
+    facts_hash,
+    heading,
+    refreshed_words,
+    stale,
+    unique_heading,
+)
 from .edits import (
     LineError,
     append_sections,
@@ -48,6 +56,8 @@ class Wanted:
     drafts: Mapping[str, str] = field(default_factory=dict)  # id → rendered section
     redrafts: Mapping[str, str] = field(default_factory=dict)  # id → a stale draft, brought
     # up to date (only drafts still exactly as vaultfu wrote them)
+    headings: Mapping[str, str] = field(default_factory=dict)  # id → the heading of its draft
+    # in `drafts` or `redrafts` (unique in its note, see `unique_heading`)
     cancel_stale: bool = True
     mail_lines: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
     copies: Copies = frozenset()  # (note, id): copies of another note's lines, left alone
@@ -159,7 +169,7 @@ def follow_up_ops(interview: Interview, wanted: Wanted) -> Ops:
         elif action.done is not None:  # the facts say it was done (an offer answered)
             marks.append((task.line, "x", f"✅ {action.done.isoformat()}"))
         elif action.kind is not Kind.TASK:
-            draft = heading(action) if action.id in wanted.redrafts else None
+            draft = _new_draft(action.id, wanted)
             bare = without_filter(task.text, wanted.tasks_filter)  # as the agenda shows them
             words = task_words(action, draft) if draft else line_words(action, task.text)
             if words != bare and wanted.said is not None:  # are they still vaultfu's?
@@ -195,16 +205,24 @@ def follow_up_ops(interview: Interview, wanted: Wanted) -> Ops:
                 # heading it is given now, when it is brought up to date in this same edit)
                 mark = last[ident]
                 fresh = ident in wanted.redrafts and mark.intact
-                draft_heading = heading(action) if fresh else mark.heading
+                draft_heading = wanted.headings[ident] if fresh else mark.heading
                 new_lines.append(note_task_line(action, draft_heading, None, wanted.tasks_filter))
                 continue
-            linked = heading(action) if draft else None
+            linked = wanted.headings.get(ident, heading(action)) if draft else None
             new_lines.append(note_task_line(action, linked, None, wanted.tasks_filter))
             if draft:
                 sections.append(draft)
         elif ident in wanted.force_drafts and draft:
             sections.append(draft)
     return Ops(marks, refresh, redraft, new_lines, sections)
+
+
+def _new_draft(ident: str, wanted: Wanted) -> str | None:
+    """The heading of the draft this edit writes for a follow-up whose line is there already
+    (brought up to date, or asked for again with `draft --force`): the line links to it."""
+    if ident in wanted.redrafts or (ident in wanted.force_drafts and ident in wanted.drafts):
+        return wanted.headings.get(ident)
+    return None
 
 
 def add_follow_ups(text: str, rel: str, config: Config, wanted: Wanted) -> str:
@@ -430,11 +448,19 @@ def build_wanted(
             materialize.add(action.id)  # (a task already written needs nothing more)
     templates: dict[Kind, str] = {}
 
-    def render(action: Action, note: Interview) -> str | None:
+    headings: dict[str, str] = {}  # each draft's heading, unique in its note
+    given: dict[str, dict[str, str]] = defaultdict(dict)  # note → id → heading, so far
+
+    def render(action: Action, note: Interview, replacing: DraftMark | None = None) -> str | None:
+        others = [m.heading for m in note.drafts if m is not replacing]
+        others += [title for i, title in given[note.path].items() if i != action.id]
+        title = unique_heading(action, others)
         try:
             if action.kind not in templates:
                 templates[action.kind] = template(action.kind.value)
-            return draft_section(action, note, templates[action.kind], config.user_name)
+            section = draft_section(action, note, templates[action.kind], config.user_name, title)
+            headings[action.id] = given[note.path][action.id] = title
+            return section
         except (DraftError, OSError, UnicodeDecodeError) as exc:
             where = f".vaultfu/templates/{action.kind.value}.md"
             problems.append(Problem(where, None, f"template cannot be used: {exc}"))
@@ -459,7 +485,7 @@ def build_wanted(
                 continue  # written from the facts as they are
             if not mark.intact:
                 outdated.append((note, mark, found))  # said once the edits are made
-            elif section := render(found, note):
+            elif section := render(found, note, replacing=mark):
                 redrafts[mark.id] = section
     return Wanted(
         today=day,
@@ -469,6 +495,7 @@ def build_wanted(
         force_drafts=frozenset(force),
         drafts=drafts,
         redrafts=redrafts,
+        headings=headings,
         cancel_stale=config.write_notes and not request.hold_stale,
         mail_lines=request.mail_lines,
         copies=result.copies,
