@@ -169,11 +169,11 @@ class _Queue:
     process (a read that small takes a whole token; the pipe is emptied, never refilled, and
     its end of file tells each process it is done). A process that finishes early takes more
     runs instead of waiting for the others (interview notes sit together in a folder: a fixed
-    share would leave one process with most of the parsing), and the work this process does
-    besides reading (see `read_all`'s `meanwhile`) is made up by the others."""
+    share would leave one process with most of the parsing, and the parent, which forks,
+    starts last)."""
 
     TOKEN = 4
-    MAX_RUNS = 4096  # 16 KB of tokens: within a pipe's buffer, so the filling never blocks
+    MAX_RUNS = 2048  # 8 KB of tokens: within any pipe's buffer, so the filling never blocks
 
     def __init__(self, rels: list[str], size: int = 16) -> None:
         size = max(size, -(-len(rels) // self.MAX_RUNS))
