@@ -304,6 +304,22 @@ def test_a_child_that_dies_has_its_share_read_by_the_parent(
     assert forked == serial
 
 
+def test_the_queue_hands_out_every_note_once_at_any_size() -> None:
+    """However many notes, the queue's tokens fit in the pipe before any process reads (a
+    fuller pipe would block the filling forever), and taking until the end gives every note
+    once, in order."""
+    from vaultfu.reading import _Queue
+
+    for count in (1, 16, 17, 40_000, 200_000):
+        rels = [f"{i}.md" for i in range(count)]
+        queue = _Queue(rels)
+        try:
+            assert list(queue.taken()) == rels
+            assert list(queue.taken()) == []  # emptied: every process is told it is done
+        finally:
+            queue.close()
+
+
 def test_a_process_that_is_free_takes_the_next_notes(
     sample: Vault, monkeypatch: pytest.MonkeyPatch
 ) -> None:
