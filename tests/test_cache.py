@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import signal
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -306,18 +308,21 @@ def test_a_child_that_dies_has_its_share_read_by_the_parent(
 
 def test_the_queue_hands_out_every_note_once_at_any_size() -> None:
     """However many notes, the queue's tokens fit in the pipe before any process reads (a
-    fuller pipe would block the filling forever), and taking until the end gives every note
-    once, in order."""
-    from vaultfu.reading import _Queue
-
-    for count in (1, 16, 17, 40_000, 200_000):
-        rels = [f"{i}.md" for i in range(count)]
-        queue = _Queue(rels)
-        try:
-            assert list(queue.taken()) == rels
-            assert list(queue.taken()) == []  # emptied: every process is told it is done
-        finally:
-            queue.close()
+    fuller pipe would block the filling forever: two million notes in runs of 16 would be
+    500 KB of tokens), and taking until the end gives every note once, in order. In a child
+    process, so that a queue that blocks fails the test instead of hanging it."""
+    code = """
+from vaultfu.reading import _Queue
+for count in (1, 16, 17, 40_000, 2_000_000):
+    rels = [f"{i}.md" for i in range(count)]
+    queue = _Queue(rels)
+    assert list(queue.taken()) == rels
+    assert list(queue.taken()) == []  # emptied: every process is told it is done
+    queue.close()
+print("ok")
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stdout == "ok\n", done.stderr
 
 
 def test_a_process_that_is_free_takes_the_next_notes(
