@@ -141,6 +141,13 @@ def test_date_alone_means_end_of_day() -> None:
         (("status: waiting", "status: waiting\npriority: first"), 9, "whole number"),
         (("status: waiting", "status: waiting\ncontact: pigeon"), 9, "contact 'pigeon'"),
         (("company: Acme Corp\n", ""), 2, "has no 'company'"),
+        # a key written otherwise than vaultfu reads it: read as nothing, the note would be
+        # planned on facts the user did not give (the offer chased as a wait)
+        (("status: waiting", "Status: offer"), 8, "'Status' is not a key vaultfu reads: write"),
+        (("company: Acme", "Company: Acme"), 3, "write it `company`"),
+        (("status: waiting", "status: waiting\nDecision by: 2026-12-01"), 9, "`decision_by`"),
+        (("status: waiting", "status: waiting\nfollow-up-on: 2026-12-01"), 9, "`follow_up_on`"),
+        (("type: interview", "Type: interview"), 2, "'Type' is not a key vaultfu reads"),
     ],
 )
 def test_wrong_values_name_the_line(change: tuple[str, str], line: int, words: str) -> None:
@@ -150,6 +157,17 @@ def test_wrong_values_name_the_line(change: tuple[str, str], line: int, words: s
     assert caught.value.line == line
     assert words in caught.value.message
     assert str(caught.value).startswith(f"Interviews/a.md:{line}: ")
+
+
+def test_a_key_of_the_users_own_or_both_spellings_is_no_problem() -> None:
+    """Keys vaultfu does not read are the user's (`Tags`, `Salary`); a key written both ways
+    (`status` and `Status`) reads from the one vaultfu reads; a note whose `Type` is not the
+    interview type is no interview note, and no problem."""
+    more = "status: waiting\nTags: [job]\nSalary: 100k\nStatus: offer"
+    got = interview(note(ACME).replace("status: waiting", more))
+    assert got.status.value == "waiting"
+    other = note(ACME).replace("type: interview", "Type: meeting")
+    assert parse_one("Interviews/a.md", other.encode(), Config()) is None
 
 
 @pytest.mark.parametrize(

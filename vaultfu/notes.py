@@ -195,6 +195,46 @@ def is_interview(data: dict[str, Any], type_key: str, type_value: str) -> bool:
     return False
 
 
+KEYS = frozenset(
+    {
+        *("application", "company", "connect", "contact", "date", "decision_by"),
+        *("final_round", "follow_up_on", "format", "interviewers", "keep_in_touch"),
+        *("no_calls", "offer_deadline", "priority", "references", "role", "round"),
+        *("status", "status_date", "thank_you_note", "topics"),
+    }
+)  # the keys an interview note's frontmatter is read for (with the type's key)
+
+
+def _spelling(key: str) -> str:
+    return key.strip().casefold().replace("-", "_").replace(" ", "_")
+
+
+_SPELT = {_spelling(key): key for key in KEYS}
+
+
+def misspelt_key(data: dict[str, Any], type_key: str) -> tuple[str, str] | None:
+    """(the key as written, the key vaultfu reads) for a key of an interview note written
+    otherwise than vaultfu reads it (`Status`, `Decision by`, `follow-up-on`), when the note
+    does not have the right one too: read as nothing, it would plan the note on facts the user
+    did not give (an offer chased as a wait)."""
+    for key in data:
+        if key in KEYS or key == type_key or not isinstance(key, str):
+            continue  # (most keys: read as they are, or the user's own)
+        spelling = _spelling(key)
+        right = type_key if spelling == _spelling(type_key) else _SPELT.get(spelling)
+        if right is not None and right not in data:
+            return key, right
+    return None
+
+
+def misspelt(path: str, block: Block, key: str, right: str) -> NoteError:
+    return NoteError(
+        path,
+        key_line(block, key) or block.first_line,
+        f"'{key}' is not a key vaultfu reads: write it `{right}` (keys are lowercase, with _)",
+    )
+
+
 def parse_interview(
     data: dict[str, Any],
     block: Block,
@@ -319,10 +359,21 @@ def parse_text(rel: str, text: str, config: Config) -> tuple[Interview, tuple[Pr
         if conflict is not None:  # (a conflict in the frontmatter breaks its YAML)
             raise _conflicted(rel, conflict, exc.application) from None
         raise
-    if fields is None or not is_interview(fields, config.type_key, config.type_value):
+    if fields is None:
         return None
+    wrong = misspelt_key(fields, config.type_key)
+    if not is_interview(fields, config.type_key, config.type_value):
+        if wrong is None or wrong[1] != config.type_key:
+            return None
+        typed = {config.type_key: fields[wrong[0]]}  # `Type: interview`: say so
+        if not is_interview(typed, config.type_key, config.type_value):
+            return None
     if conflict is not None:
         raise _conflicted(rel, conflict, _application_of(fields, block, rel))
+    if wrong is not None:
+        error = misspelt(rel, block, *wrong)
+        error.application = _application_of(fields, block, rel)
+        raise error
     try:
         statuses = status_table(config.task_statuses)
         return parse_interview(fields, block, text[block.body_offset :], rel, statuses)
