@@ -534,6 +534,13 @@ FOUND = [  # sequences earlier runs of this property failed on, each a bug since
         [([], 5), ([("repeat", "Interviews/acme.md")], 0), ([("done", 0)], 0)],
         [0, 0, 0],
     ),  # a problem named by its line before the run's edit moved it: the next run said another
+    (
+        [
+            ([], 1),
+            ([("duplicate", "Interviews/acme.md", 0), ("delete", "Interviews/acme.md", 0)], 0),
+        ],
+        [0, 0, 0],
+    ),  # the same, a copied line ticked or cancelled in the edit: named by the edit's start
 ]
 
 

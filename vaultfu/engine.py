@@ -25,7 +25,7 @@ from .drafts import heading
 from .edits import LineError, RegionError, lines_of, region_of, replace_region
 from .errors import NoteError, Refused, WriteConflict
 from .front import BOM_BYTES, checked, decode
-from .ids import ids_present
+from .ids import ids_present, line_key
 from .inbox import recent
 from .index import Index, Loaded, load, resolve_people
 from .memo import PlanMemo
@@ -340,12 +340,14 @@ def _after_edits(
     """A problem that names a line of a note this run edits, naming that line where it will
     be once the edit is written (a line added above it moves it down): the next run, with
     nothing to write, must say the same. `edited`: each note's old lines against its new ones,
-    compared once for all the problems of the note."""
+    compared once for all the problems of the note, vaultfu's task lines by their ids (a line
+    ticked or brought up to date in the same edit is still where it was)."""
     rel = problem.path
     if problem.line is None or rel not in changes:
         return problem
     if rel not in edited:
-        before, after = lines_of(sources[rel].text), lines_of(changes[rel])
+        before = [line_key(line) for line in lines_of(sources[rel].text)]
+        after = [line_key(line) for line in lines_of(changes[rel])]
         edited[rel] = difflib.SequenceMatcher(None, before, after, autojunk=False).get_opcodes()
     index = problem.line - 1
     for tag, start, end, new_start, new_end in edited[rel]:

@@ -276,6 +276,14 @@ def _said(
 _LOOSE_ID = re.compile(r"🆔\ufe0f? *(vf-[0-9a-f]{10})\b")
 
 
+def line_key(line: str) -> str:
+    """What a line is, to tell it among a note's lines before and after an edit: the id of a
+    task line of vaultfu's (its box ticked, its words or 📅 brought up to date, it is the same
+    line), else its text."""
+    found = _LOOSE_ID.search(line) if "🆔" in line else None
+    return found.group(1) if found else line
+
+
 def ids_present(tasks: Iterable[Task]) -> set[str]:
     """The ids on task lines, also where a user's edit hid it from the Tasks plugin's reading
     (text after a block id): such a line is still the task, and is never written twice."""
