@@ -25,7 +25,8 @@ from vaultfu.edits import (
 from vaultfu.front import find_frontmatter
 from vaultfu.model import Kind, TaskStatus
 from vaultfu.notes import parse_text
-from vaultfu.writeback import Request, plan_notes
+from vaultfu.wanted import Request
+from vaultfu.writeback import plan_notes
 
 REL = "Interviews/n.md"
 TODAY = dt.date(2026, 11, 24)

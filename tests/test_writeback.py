@@ -10,7 +10,8 @@ from vaultfu.config import Config
 from vaultfu.edits import BEGIN, END
 from vaultfu.model import Kind, TaskStatus
 from vaultfu.notes import parse_text
-from vaultfu.writeback import NotesPlan, Request, check_edit, plan_notes
+from vaultfu.wanted import Request
+from vaultfu.writeback import NotesPlan, check_edit, plan_notes
 
 from .conftest import ACME, note
 

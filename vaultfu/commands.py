@@ -17,7 +17,7 @@ from .model import Interview, Problem, RunResult, TaskStatus, Write
 from .notes import parse_text
 from .playbook import plan
 from .stats import Stats, compute
-from .writeback import Request
+from .wanted import Request
 
 
 def _create(root: Path, rel: str, text: str) -> bool:

@@ -33,14 +33,8 @@ from .model import Action, Agenda, Problem, RunResult, TaskStatus, Write
 from .reading import Progress, Source
 from .settled import Scanned
 from .stats import mermaid
-from .writeback import (
-    Request,
-    Wanted,
-    action_order,
-    check_edit,
-    edit_note,
-    plan_notes,
-)
+from .wanted import Request, Wanted, action_order
+from .writeback import check_edit, edit_note, plan_notes
 
 # ---------------------------------------------------------------------------------------------
 # A run

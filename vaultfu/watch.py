@@ -34,7 +34,7 @@ from .index import Index
 from .memo import PlanMemo
 from .model import Problem, RunResult, State
 from .notify import due_news
-from .writeback import Request
+from .wanted import Request
 
 IGNORED_EVENTS = {"opened", "closed_no_write"}
 SETTINGS = {CONFIG_NAME, vault.TASKS_SETTINGS}  # a save of either: the settings read again

@@ -4,23 +4,18 @@ cancellations, planned on the notes' text alone (pure: text in, text out)."""
 from __future__ import annotations
 
 import datetime as dt
-import functools
-from collections import defaultdict
-from collections.abc import Callable, Container, Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Container, Iterable
+from dataclasses import dataclass, replace
 
 import msgspec
 
 from .agenda import Ticks
 from .config import Config
 from .drafts import (
-    DraftError,
-    draft_section,
     facts_hash,
     heading,
     refreshed_words,
     stale,
-    unique_heading,
 )
 from .edits import (
     LineError,
@@ -35,43 +30,11 @@ from .edits import (
 from .front import find_frontmatter
 from .ids import REPEATS, ids_present, repeating_ticked, user_task_id
 from .memo import PlanMemo, line_words
-from .model import Action, Copies, DraftMark, Interview, Kind, Plan, Problem, TaskStatus
+from .model import Action, DraftMark, Interview, Kind, Plan, Problem, TaskStatus
 from .notes import parse_text
 from .playbook import Shown, plan
+from .wanted import Request, Said, Wanted, build_wanted, last_drafts
 from .wording import note_task_line, task_words, with_filter, without_filter
-
-Said = Callable[[str], str | None]  # id → the words the agenda showed for it
-
-
-@dataclass(frozen=True)
-class Wanted:
-    """What a run wants of the notes; each note's edits are derived from it and its own text,
-    so they can be planned again on a fresh read."""
-
-    today: dt.date
-    ticks: Mapping[str, tuple[TaskStatus, dt.date]]  # id → done or cancelled, on a day
-    actions: Mapping[str, Action]  # every action that applies, by id
-    materialize: frozenset[str] = frozenset()  # ids whose task (and draft) belong in the notes
-    force_drafts: frozenset[str] = frozenset()  # ids to draft again even with a task present
-    drafts: Mapping[str, str] = field(default_factory=dict)  # id → rendered section
-    redrafts: Mapping[str, str] = field(default_factory=dict)  # id → a stale draft, brought
-    # up to date (only drafts still exactly as vaultfu wrote them)
-    headings: Mapping[str, str] = field(default_factory=dict)  # id → the heading of its draft
-    # in `drafts` or `redrafts` (unique in its note, see `unique_heading`)
-    cancel_stale: bool = True
-    mail_lines: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
-    copies: Copies = frozenset()  # (note, id): copies of another note's lines, left alone
-    written: frozenset[str] = frozenset()  # ids on a line in any note (read when ticks came)
-    said: Said | None = None  # the words the agenda showed for an id (see `refreshed_words`)
-    tasks_filter: str = ""  # the Tasks plugin's global filter, on every line vaultfu writes
-
-    @functools.cached_property
-    def by_note(self) -> dict[str, list[str]]:
-        """The ids to materialize, per note, in the order their lines are written."""
-        groups: dict[str, list[str]] = defaultdict(list)
-        for ident in sorted(self.materialize, key=lambda i: action_order(self.actions[i])):
-            groups[self.actions[ident].note].append(ident)
-        return groups
 
 
 def _interview_of(text: str, rel: str, config: Config) -> Interview | None:
@@ -169,7 +132,7 @@ def follow_up_ops(interview: Interview, wanted: Wanted) -> Ops:
         elif action.done is not None:  # the facts say it was done (an offer answered)
             marks.append((task.line, "x", f"✅ {action.done.isoformat()}"))
         elif action.kind is not Kind.TASK:
-            draft = _new_draft(action.id, wanted)
+            draft = wanted.link(action.id)
             bare = without_filter(task.text, wanted.tasks_filter)  # as the agenda shows them
             words = task_words(action, draft) if draft else line_words(action, task.text)
             if words != bare and wanted.said is not None:  # are they still vaultfu's?
@@ -182,7 +145,7 @@ def follow_up_ops(interview: Interview, wanted: Wanted) -> Ops:
             snooze = action.put_off if task.scheduled is None else None
             if words != task.text or action.due != task.due or snooze:
                 refresh.append((task.line, words, action.due, snooze))
-    last = _last_drafts(interview)
+    last = last_drafts(interview)
     redraft = [
         (mark.start, mark.end, wanted.redrafts[mark.id])
         for mark in interview.drafts
@@ -217,14 +180,6 @@ def follow_up_ops(interview: Interview, wanted: Wanted) -> Ops:
     return Ops(marks, refresh, redraft, new_lines, sections)
 
 
-def _new_draft(ident: str, wanted: Wanted) -> str | None:
-    """The heading of the draft this edit writes for a follow-up whose line is there already
-    (brought up to date, or asked for again with `draft --force`): the line links to it."""
-    if ident in wanted.redrafts or (ident in wanted.force_drafts and ident in wanted.drafts):
-        return wanted.headings.get(ident)
-    return None
-
-
 def add_follow_ups(text: str, rel: str, config: Config, wanted: Wanted) -> str:
     interview = _interview_of(text, rel, config)
     if interview is None:
@@ -238,10 +193,6 @@ def add_follow_ups(text: str, rel: str, config: Config, wanted: Wanted) -> str:
         text = replace_lines(text, first, last, section)
     text = insert_tasks(text, follow_ups_section(text), ops.new_lines)
     return append_sections(text, ops.sections, drafts_section(text))
-
-
-def action_order(action: Action) -> tuple[dt.date, str, str]:
-    return (action.due, action.kind.value, action.person.name if action.person else "")
 
 
 def edit_note(text: str, rel: str, config: Config, wanted: Wanted) -> str:
@@ -263,22 +214,6 @@ def check_edit(before: str, after: str, rel: str, config: Config, wanted: Wanted
             "(is there an unclosed code block?); left as it is"
         )
     return None
-
-
-@dataclass(frozen=True)
-class Request:
-    """What the command asks for beyond the agenda itself."""
-
-    done: Mapping[str, dt.date] = field(default_factory=dict)  # `vaultfu done ID --on DATE`
-    draft_note: str | None = None  # `vaultfu draft NOTE`
-    draft_kind: Kind | None = None
-    force: bool = False
-    # `vaultfu mail`: what the mailbox taught, per note: (hash, line) pairs to add
-    mail_lines: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
-    problems: tuple[Problem, ...] = ()  # found on the way (a mailbox that cannot be read)
-    # the watcher while the user is still editing: open lines that no longer apply are left
-    # open for now (a name or a status caught half typed must not cancel them for good)
-    hold_stale: bool = False
 
 
 @dataclass(frozen=True)
@@ -396,12 +331,6 @@ def plan_notes(
     return NotesPlan(second, wanted, changes, tuple(problems), tuple(held))
 
 
-def _last_drafts(note: Interview) -> dict[str, DraftMark]:
-    """Each follow-up's last draft section in a note: a draft asked for again (`vaultfu draft
-    --force`) is written below the one it supersedes, which is then left as it is."""
-    return {mark.id: mark for mark in note.drafts}
-
-
 Held = tuple[Action, TaskStatus, dt.date]  # a tick its note cannot take yet
 
 
@@ -412,94 +341,3 @@ def _held(ticks: Ticks, wanted: Wanted, rel: str) -> list[Held]:
         for ident, (status, day) in sorted(ticks.items())
         if ident in wanted.actions and wanted.actions[ident].note == rel
     ]
-
-
-def build_wanted(
-    config: Config,
-    result: Plan,
-    interviews: tuple[Interview, ...],
-    day: dt.date,
-    ticks: Mapping[str, tuple[TaskStatus, dt.date]],
-    request: Request,
-    template: Callable[[str], str],
-    problems: list[Problem],
-    outdated: list[tuple[Interview, DraftMark, Action]],
-    unread: frozenset[str] = frozenset(),
-    hashed: Callable[[Action, Interview, str | None], str] = facts_hash,
-    said: Said | None = None,
-) -> Wanted:
-    by_path = {n.path: n for n in interviews}
-    present = ids_present(t for n in interviews for t in n.tasks) | unread
-    lead = dt.timedelta(days=config.lead_days)
-    materialize: set[str] = set()
-    force: set[str] = set()
-    for action in result.open():
-        if action.kind is Kind.TASK:
-            continue
-        if request.draft_note is not None:
-            if action.note != request.draft_note or not action.kind.sends_message:
-                continue
-            if request.draft_kind is not None and action.kind is not request.draft_kind:
-                continue
-            materialize.add(action.id)
-            if request.force:
-                force.add(action.id)
-        elif config.write_notes and action.due - lead <= day and action.id not in present:
-            materialize.add(action.id)  # (a task already written needs nothing more)
-    templates: dict[Kind, str] = {}
-
-    headings: dict[str, str] = {}  # each draft's heading, unique in its note
-    given: dict[str, dict[str, str]] = defaultdict(dict)  # note → id → heading, so far
-
-    def render(action: Action, note: Interview, replacing: DraftMark | None = None) -> str | None:
-        others = [m.heading for m in note.drafts if m is not replacing]
-        others += [title for i, title in given[note.path].items() if i != action.id]
-        title = unique_heading(action, others)
-        try:
-            if action.kind not in templates:
-                templates[action.kind] = template(action.kind.value)
-            section = draft_section(action, note, templates[action.kind], config.user_name, title)
-            headings[action.id] = given[note.path][action.id] = title
-            return section
-        except (DraftError, OSError, UnicodeDecodeError) as exc:
-            where = f".vaultfu/templates/{action.kind.value}.md"
-            problems.append(Problem(where, None, f"template cannot be used: {exc}"))
-            return None
-
-    by_id = {a.id: a for a in result.actions}
-    drafts: dict[str, str] = {}
-    for ident in sorted(materialize):
-        action = by_id[ident]
-        if action.kind.sends_message and (section := render(action, by_path[action.note])):
-            drafts[ident] = section
-    redrafts: dict[str, str] = {}
-    for note in interviews if config.write_notes else ():
-        last = _last_drafts(note)
-        for mark in note.drafts:
-            found = by_id.get(mark.id)
-            if found is None or found.done is not None or found.note != note.path:
-                continue
-            if last[mark.id] is not mark:
-                continue  # a fresh draft was asked for below it (`draft --force`): that one
-            if hashed(found, note, config.user_name) == mark.facts:
-                continue  # written from the facts as they are
-            if not mark.intact:
-                outdated.append((note, mark, found))  # said once the edits are made
-            elif section := render(found, note, replacing=mark):
-                redrafts[mark.id] = section
-    return Wanted(
-        today=day,
-        ticks=ticks,
-        actions=by_id,
-        materialize=frozenset(materialize),
-        force_drafts=frozenset(force),
-        drafts=drafts,
-        redrafts=redrafts,
-        headings=headings,
-        cancel_stale=config.write_notes and not request.hold_stale,
-        mail_lines=request.mail_lines,
-        copies=result.copies,
-        written=frozenset(present) if ticks else frozenset(),
-        said=said,
-        tasks_filter=config.tasks_filter or "",
-    )

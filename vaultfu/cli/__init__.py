@@ -22,7 +22,7 @@ from ..errors import VaultfuError
 
 if TYPE_CHECKING:
     from ..model import RunResult
-    from ..writeback import Request
+    from ..wanted import Request
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -242,7 +242,7 @@ def done(
     """Mark a follow-up done by its id (vf-…); with no id, list the open ones."""
     from .. import output
     from ..agenda import action_json
-    from ..writeback import Request
+    from ..wanted import Request
 
     root = locate(vault_opt)
     if ident is None:
@@ -295,7 +295,7 @@ def draft(
 ) -> None:
     """Write the drafts for NOTE now, before they are due."""
     from ..model import Kind
-    from ..writeback import Request
+    from ..wanted import Request
 
     root = locate(vault_opt).resolve()
     rel = _inside(root, note)
