@@ -212,13 +212,13 @@ def _spelling(key: str) -> str:
 _SPELT = {_spelling(key): key for key in KEYS}
 
 
-def misspelt_key(data: dict[str, Any], type_key: str) -> tuple[str, str] | None:
+def _misspelt_key(data: dict[str, Any], type_key: str) -> tuple[str, str] | None:
     """(the key as written, the key vaultfu reads) for a key of an interview note written
     otherwise than vaultfu reads it (`Status`, `Decision by`, `follow-up-on`), when the note
     does not have the right one too: read as nothing, it would plan the note on facts the user
     did not give (an offer chased as a wait)."""
     for key in data:
-        if key in KEYS or key == type_key or not isinstance(key, str):
+        if not isinstance(key, str) or key in KEYS or key == type_key:
             continue  # (most keys: read as they are, or the user's own)
         spelling = _spelling(key)
         right = type_key if spelling == _spelling(type_key) else _SPELT.get(spelling)
@@ -227,7 +227,7 @@ def misspelt_key(data: dict[str, Any], type_key: str) -> tuple[str, str] | None:
     return None
 
 
-def misspelt(path: str, block: Block, key: str, right: str) -> NoteError:
+def _misspelt(path: str, block: Block, key: str, right: str) -> NoteError:
     return NoteError(
         path,
         key_line(block, key) or block.first_line,
@@ -361,7 +361,7 @@ def parse_text(rel: str, text: str, config: Config) -> tuple[Interview, tuple[Pr
         raise
     if fields is None:
         return None
-    wrong = misspelt_key(fields, config.type_key)
+    wrong = _misspelt_key(fields, config.type_key)
     if not is_interview(fields, config.type_key, config.type_value):
         if wrong is None or wrong[1] != config.type_key:
             return None
@@ -371,7 +371,7 @@ def parse_text(rel: str, text: str, config: Config) -> tuple[Interview, tuple[Pr
     if conflict is not None:
         raise _conflicted(rel, conflict, _application_of(fields, block, rel))
     if wrong is not None:
-        error = misspelt(rel, block, *wrong)
+        error = _misspelt(rel, block, *wrong)
         error.application = _application_of(fields, block, rel)
         raise error
     try:
