@@ -295,7 +295,9 @@ def plan_notes(
     )
     if not edits:  # the agenda only (--no-write): ticks count, nothing else is planned
         return NotesPlan(second, wanted, {}, ())
-    problems = [Problem(*repeating[i], REPEATS) for i in sorted(repeating)]
+    # (a tick held for a task of the user's that is no task now, the Tasks plugin's global filter
+    # set since, say: not held, so nothing to say of it; the agenda drops it as any such tick)
+    problems = [Problem(*repeating[i], REPEATS) for i in sorted(repeating) if i in wanted.actions]
     outdated: list[tuple[Interview, DraftMark, Action]] = []  # edited drafts out of date
     ticks_only = replace(wanted, cancel_stale=False)
     hashed = memo.facts_hash if memo is not None else facts_hash  # (the watcher's: kept)
