@@ -9,6 +9,7 @@ import msgspec
 
 from . import vault
 from .body import DEFAULT_STATUSES, draft_lines, status_table
+from .config import CONFIG_NAME, Config
 from .engine import Prepared, prepare, sorted_problems
 from .errors import NoteError, Refused
 from .front import BOM, decode, find_frontmatter, key_line
@@ -32,7 +33,6 @@ def init(root: Path) -> tuple[list[str], list[str]]:
     """`vaultfu init`: the settings, the agenda note, an interview template and, in an
     Obsidian vault, vaultfu's property types. Only creates and adds; returns (made, kept)."""
     from . import scaffold
-    from .config import CONFIG_NAME
 
     root = vault.open_vault(root)
     made: list[str] = []
@@ -129,16 +129,19 @@ def set_value(root: Path, rel: str, key: str, value: str) -> Write | None:
     return Write(rel, snap.data, after)
 
 
-def check(root: Path, *, today: dt.date | None = None, clock: dt.date) -> tuple[Problem, ...]:
+def check(
+    root: Path, *, today: dt.date | None = None, clock: dt.date
+) -> tuple[tuple[Problem, ...], TasksSaid]:
     """`vaultfu check`: every problem the notes have, alone or together (a `status_date`
-    before the follow-ups the user did); the settings raise on their own."""
+    before the follow-ups the user did), and what was taken from the Tasks plugin's settings;
+    the settings raise on their own."""
     root = vault.open_vault(root)
     config = vault.read_config(root)
     loaded = load(root, config)
     day = today or config.today or clock
     rules, tasks_filter = config.playbook, config.tasks_filter or ""
     planned = plan(loaded.interviews, today=day, rules=rules, tasks_filter=tasks_filter)
-    return sorted_problems((*loaded.problems, *planned.problems))
+    return sorted_problems((*loaded.problems, *planned.problems)), _tasks_said(root, config)
 
 
 class TasksSaid(msgspec.Struct, frozen=True):
@@ -164,19 +167,15 @@ class TasksSaid(msgspec.Struct, frozen=True):
         return out
 
 
-def tasks_said(root: Path) -> TasksSaid:
+def _tasks_said(root: Path, config: Config) -> TasksSaid:
     """`vaultfu check`'s account of the Tasks plugin's settings it uses (see `TasksSaid`)."""
-    root = vault.open_vault(root)
-    config = vault.read_config(root)
-    plugin_filter, _ = vault.tasks_settings(root)
+    plugin_filter, _ = vault.tasks_settings(root)  # (to tell where the filter was set)
     value = config.tasks_filter or None
     if value is None:
         source = None
     elif value == plugin_filter:
         source = vault.TASKS_SETTINGS
     else:
-        from .config import CONFIG_NAME
-
         source = CONFIG_NAME
     table = status_table(config.task_statuses)
     symbols = {s for s, _ in config.task_statuses} | set(DEFAULT_STATUSES)

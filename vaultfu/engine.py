@@ -21,7 +21,6 @@ from . import settled, vault
 from .agenda import agenda_ticks, region_bytes, shown_due, shown_words
 from .body import status_table
 from .config import Config
-from .drafts import heading
 from .edits import LineError, RegionError, lines_of, region_of, replace_region
 from .errors import NoteError, Refused, WriteConflict
 from .front import BOM_BYTES, checked, decode
@@ -194,16 +193,12 @@ def prepare(
             agenda_snap = None
 
     def added_draft(a: Action) -> bool:  # its section's heading line is new, not a link to it
-        line = f"# {wanted.headings.get(a.id, heading(a))}"
+        line = f"# {wanted.headings[a.id]}"  # (every draft rendered has its heading)
         return a.note in changes and changes[a.note].count(line) > sources[a.note].text.count(line)
 
     actions = sorted((wanted.actions[i] for i in wanted.drafts), key=action_order)
     drafted = tuple(a for a in actions if added_draft(a))
-    titles = tuple(
-        (a.id, wanted.headings[a.id])
-        for a in drafted
-        if wanted.headings.get(a.id, heading(a)) != heading(a)
-    )
+    titles = tuple((a.id, wanted.headings[a.id]) for a in drafted)
     result = RunResult(
         agenda=replace(agenda, problems=sorted_problems(problems)),
         agenda_path=config.agenda,

@@ -353,8 +353,7 @@ class RunResult(msgspec.Struct, frozen=True, omit_defaults=True):
     drafted: tuple[Action, ...] = ()  # actions that got a new draft this run
     committed: tuple[str, ...] = ()  # what was committed to git (with --commit)
     message: str = ""  # the commit message
-    # (id, heading) of each new draft whose heading is not the usual one (`unique_heading`)
-    headings: tuple[tuple[str, str], ...] = ()
+    headings: tuple[tuple[str, str], ...] = ()  # (id, heading) of each new draft
 
     @property
     def agenda_written(self) -> bool:

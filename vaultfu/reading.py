@@ -267,42 +267,38 @@ def read_all(
             progress(done, total)
 
     count = min(_cores(), 8) if parallel and hasattr(os, "fork") else 1
-    if count < 2 or total < PARALLEL_FROM:
-        out = []
-        for number, rel in enumerate(rels, 1):
-            out.append((rel, read_entry(root, config, rel, hashing)))
-            if number % 100 == 0:
-                tell(number)
-        tell(total)
-        return out
-    queue = _Queue(rels)
-    children: list[tuple[int, int]] = []
     found: dict[str, Entry] = {}
-    try:
-        children = _fork_children(root, config, queue, count - 1, hashing)
-        for rel in queue.taken():  # this process reads its part too
-            found[rel] = read_entry(root, config, rel, hashing)
-            if len(found) % 16 == 0:
-                tell(min(len(found) * count, total - 1))
-        for pid, answer in children[:]:
-            data = _collect(pid, answer)
-            children.remove((pid, answer))
-            try:
-                shipped = [] if data is None else _unpack_share(data)
-            except ValueError:  # msgspec's DecodeError: a child's bug, not the notes'
-                shipped = []
-            for rel, entry in shipped:
-                found.setdefault(rel, entry)
-            tell(min(len(found), total - 1))
-    finally:
-        queue.close()
-        for pid, answer in children:  # interrupted: no child is left behind
-            _collect(pid, answer, kill=True)
-    # the notes a child took and did not send (killed, out of memory) are read here
-    out = [
-        (rel, found[rel] if rel in found else read_entry(root, config, rel, hashing))
-        for rel in rels
-    ]
+    if count >= 2 and total >= PARALLEL_FROM:
+        queue = _Queue(rels)
+        children: list[tuple[int, int]] = []
+        try:
+            children = _fork_children(root, config, queue, count - 1, hashing)
+            for rel in queue.taken():  # this process reads its part too
+                found[rel] = read_entry(root, config, rel, hashing)
+                if len(found) % 16 == 0:
+                    tell(min(len(found) * count, total - 1))
+            for pid, answer in children[:]:
+                data = _collect(pid, answer)
+                children.remove((pid, answer))
+                try:
+                    shipped = [] if data is None else _unpack_share(data)
+                except ValueError:  # msgspec's DecodeError: a child's bug, not the notes'
+                    shipped = []
+                for rel, entry in shipped:
+                    found.setdefault(rel, entry)
+                tell(min(len(found), total - 1))
+        finally:
+            queue.close()
+            for pid, answer in children:  # interrupted: no child is left behind
+                _collect(pid, answer, kill=True)
+    # what no other process read is read here: every note, read alone; the notes a child
+    # took and did not send (killed, out of memory)
+    out = []
+    for number, rel in enumerate(rels, 1):
+        known = found.get(rel)
+        out.append((rel, known if known is not None else read_entry(root, config, rel, hashing)))
+        if number % 100 == 0:
+            tell(number)
     tell(total)
     return out
 

@@ -417,8 +417,7 @@ def check(root: Path, as_json: bool, today: str | None) -> None:
     """Validate every interview note and the settings; exit 1 when anything is wrong."""
     from .. import commands
 
-    problems = commands.check(root, today=_date(today), clock=dt.date.today())
-    said = commands.tasks_said(root)
+    problems, said = commands.check(root, today=_date(today), clock=dt.date.today())
     if as_json:
         items = [{"path": p.path, "line": p.line, "message": p.message} for p in problems]
         tasks = {
