@@ -148,6 +148,8 @@ def test_date_alone_means_end_of_day() -> None:
         (("status: waiting", "status: waiting\nDecision by: 2026-12-01"), 9, "`decision_by`"),
         (("status: waiting", "status: waiting\nfollow-up-on: 2026-12-01"), 9, "`follow_up_on`"),
         (("type: interview", "Type: interview"), 2, "'Type' is not a key vaultfu reads"),
+        # the type's key said first, also when another key above it is written otherwise
+        (("type: interview", "Decision by: 2026-12-01\nType: interview"), 3, "'Type' is not"),
     ],
 )
 def test_wrong_values_name_the_line(change: tuple[str, str], line: int, words: str) -> None:

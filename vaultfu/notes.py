@@ -212,19 +212,20 @@ def _spelling(key: str) -> str:
 _SPELT = {_spelling(key): key for key in KEYS}
 
 
-def _misspelt_key(data: dict[str, Any], type_key: str) -> tuple[str, str] | None:
-    """(the key as written, the key vaultfu reads) for a key of an interview note written
+def _misspelt_keys(data: dict[str, Any], type_key: str) -> list[tuple[str, str]]:
+    """(the key as written, the key vaultfu reads) for each key of an interview note written
     otherwise than vaultfu reads it (`Status`, `Decision by`, `follow-up-on`), when the note
     does not have the right one too: read as nothing, it would plan the note on facts the user
     did not give (an offer chased as a wait)."""
+    wrong = []
     for key in data:
         if not isinstance(key, str) or key in KEYS or key == type_key:
             continue  # (most keys: read as they are, or the user's own)
         spelling = _spelling(key)
         right = type_key if spelling == _spelling(type_key) else _SPELT.get(spelling)
         if right is not None and right not in data:
-            return key, right
-    return None
+            wrong.append((key, right))
+    return wrong
 
 
 def _misspelt(path: str, block: Block, key: str, right: str) -> NoteError:
@@ -361,17 +362,18 @@ def parse_text(rel: str, text: str, config: Config) -> tuple[Interview, tuple[Pr
         raise
     if fields is None:
         return None
-    wrong = _misspelt_key(fields, config.type_key)
+    wrong = _misspelt_keys(fields, config.type_key)
     if not is_interview(fields, config.type_key, config.type_value):
-        if wrong is None or wrong[1] != config.type_key:
+        typed = [(key, right) for key, right in wrong if right == config.type_key]
+        if not typed or not is_interview(
+            {config.type_key: fields[typed[0][0]]}, config.type_key, config.type_value
+        ):
             return None
-        typed = {config.type_key: fields[wrong[0]]}  # `Type: interview`: say so
-        if not is_interview(typed, config.type_key, config.type_value):
-            return None
+        wrong = typed  # `Type: interview`: say so
     if conflict is not None:
         raise _conflicted(rel, conflict, _application_of(fields, block, rel))
-    if wrong is not None:
-        error = _misspelt(rel, block, *wrong)
+    if wrong:
+        error = _misspelt(rel, block, *wrong[0])
         error.application = _application_of(fields, block, rel)
         raise error
     try:
